@@ -1,0 +1,32 @@
+# The two commands a newcomer needs are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PY := .venv/bin/python
+
+.PHONY: install train run test lint eval bench clean
+
+install:            ## both environments, skipped when the pinned requirements are unchanged
+	@scripts/ensure-venv.sh bot
+	@scripts/ensure-venv.sh rasa
+
+train: install      ## the NLU model, skipped when config.yml and nlu_data/ are unchanged
+	@$(PY) -m bot train
+
+run: train          ## Rasa and the bot (web chat on 127.0.0.1; Telegram when TELEGRAM_BOT_TOKEN is set)
+	@$(PY) -m bot run
+
+test: train         ## unit tests, then the tests against a real Rasa server
+	@$(PY) -m pytest -q -p no:cacheprovider
+
+lint: install
+	@.venv/bin/ruff check .
+	@.venv/bin/ruff format --check .
+	@.venv/bin/mypy
+
+eval: train
+	@$(PY) -m bot evaluate tests/data/eval_topics.jsonl
+
+bench: train
+	@$(PY) bench/nlu.py
+
+clean:
+	rm -rf .venv .venv-rasa models .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The bot's answers: from the corpus, the handoff, the calculators."""

@@ -1,0 +1,53 @@
+"""`python -m bot COMMAND`: run, train, evaluate, chat."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.settings import Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="start Rasa and the bot (web chat on WEB_HOST:WEB_PORT)")
+    train = sub.add_parser("train", help="train the NLU model if its inputs changed")
+    train.add_argument("--force", action="store_true", help="train even if up to date")
+    evaluate = sub.add_parser("evaluate", help="topic and answer scores over a JSONL file")
+    evaluate.add_argument("file", type=Path)
+    sub.add_parser("chat", help="talk to the bot in this terminal")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run one command; returns the exit code."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(f"error: bad settings:\n{exc}", file=sys.stderr)
+        return 2
+    if args.command == "train":
+        from bot.rasa.training import main_train
+
+        return main_train(settings, args.force)
+    from bot import commands
+
+    handlers = {"run": commands.run, "evaluate": commands.evaluate_command, "chat": commands.chat}
+    try:
+        return handlers[args.command](settings, args)
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        print("stopped", file=sys.stderr)
+        return 130

@@ -1,0 +1,82 @@
+"""The bodies of the long-running commands, each on one event loop."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from bot.evaluate import EvalFileError, evaluate, load_cases
+from bot.rasa.server import RasaStartError
+from bot.rasa.training import TrainingError
+from bot.runtime import run_main, services
+from bot.settings import Settings
+from bot.web.app import create_app
+
+STARTUP_ERRORS = (TrainingError, RasaStartError, OSError)
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    """Rasa, then the web chat; until Ctrl-C or SIGTERM."""
+
+    async def main() -> int:
+        async with services(settings) as svc:
+            runner = web.AppRunner(create_app(svc))
+            await runner.setup()
+            site = web.TCPSite(runner, settings.web_host, settings.web_port)
+            await site.start()
+            print(f"==> web chat: http://{settings.web_host}:{settings.web_port}/", flush=True)
+            try:
+                await asyncio.Event().wait()
+            finally:
+                await runner.cleanup()
+        return 0
+
+    return _guarded(main)
+
+
+def evaluate_command(settings: Settings, args: argparse.Namespace) -> int:
+    """Score the pipeline on a JSONL file."""
+    try:
+        load_cases(args.file)
+    except (OSError, EvalFileError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+    async def main() -> int:
+        async with services(settings) as svc:
+            await evaluate(svc.dialogue, args.file)
+        return 0
+
+    return _guarded(main)
+
+
+def chat(settings: Settings, args: argparse.Namespace) -> int:
+    """A terminal conversation, one line per message; an empty line or EOF ends it."""
+
+    async def main() -> int:
+        async with services(settings) as svc:
+            print("请输入您的问题（直接回车结束）：", flush=True)
+            while True:
+                line = await asyncio.to_thread(sys.stdin.readline)
+                if not line.strip():
+                    return 0
+                turn = await svc.dialogue.handle_text(line)
+                print(f"[{turn.nlu.topic.value} / {turn.nlu.intent}]", flush=True)
+                for reply in turn.replies:
+                    print(reply.text, flush=True)
+                    if reply.buttons:
+                        print("  " + " | ".join(b.label for b in reply.buttons), flush=True)
+
+    return _guarded(main)
+
+
+def _guarded(main: Callable[[], Awaitable[int]]) -> int:
+    try:
+        return run_main(main)
+    except STARTUP_ERRORS as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,154 @@
+"""`python -m bot evaluate FILE.jsonl`: topic accuracy and answer hits over the whole pipeline."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from bot.dialogue.core import DialogueCore
+from bot.types import Topic
+
+TOPICS = [t.value for t in Topic]
+
+
+class EvalFileError(ValueError):
+    """A line of the evaluation file is not what the format asks for."""
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One line of the evaluation file."""
+
+    line: int
+    text: str
+    topic: str
+    expect: tuple[str, ...] = ()
+
+
+@dataclass
+class Outcome:
+    """Predictions and hits for a whole file."""
+
+    cases: list[Case]
+    predicted: list[str] = field(default_factory=list)
+    hits: list[bool | None] = field(default_factory=list)
+    degraded: int = 0
+
+
+def load_cases(path: Path) -> list[Case]:
+    """Parse the JSONL file, naming the line of any mistake."""
+    cases = []
+    with path.open(encoding="utf-8") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                item = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise EvalFileError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                raise EvalFileError(f'{path}:{number}: needs a "text" string')
+            if item.get("topic") not in TOPICS:
+                raise EvalFileError(f'{path}:{number}: "topic" must be one of {TOPICS}')
+            expect = item.get("expect", [])
+            if not isinstance(expect, list) or not all(isinstance(e, str) for e in expect):
+                raise EvalFileError(f'{path}:{number}: "expect" must be a list of strings')
+            cases.append(Case(number, item["text"], item["topic"], tuple(expect)))
+    if not cases:
+        raise EvalFileError(f"{path}: no cases")
+    return cases
+
+
+async def run_cases(
+    dialogue: DialogueCore, cases: list[Case], progress: TextIO | None = None, concurrency: int = 4
+) -> Outcome:
+    """Each case as a fresh conversation through the dialogue core."""
+    outcome = Outcome(cases, [""] * len(cases), [None] * len(cases))
+    gate = asyncio.Semaphore(concurrency)
+    done = 0
+
+    async def one(index: int, case: Case) -> None:
+        nonlocal done
+        async with gate:
+            turn = await dialogue.handle_text(case.text)
+        outcome.predicted[index] = turn.nlu.topic.value
+        outcome.degraded += turn.nlu.degraded
+        if case.expect:
+            said = "\n".join(reply.text for reply in turn.replies)
+            outcome.hits[index] = any(e in said for e in case.expect)
+        done += 1
+        if progress is not None and (done % 20 == 0 or done == len(cases)):
+            print(f"  evaluated {done}/{len(cases)}", file=progress, flush=True)
+
+    await asyncio.gather(*(one(i, c) for i, c in enumerate(cases)))
+    return outcome
+
+
+def scores(outcome: Outcome) -> dict[str, tuple[float, float, float, int]]:
+    """Precision, recall, F1 and support per topic."""
+    result = {}
+    gold = [c.topic for c in outcome.cases]
+    for topic in TOPICS:
+        tp = sum(g == p == topic for g, p in zip(gold, outcome.predicted, strict=True))
+        fp = sum(p == topic != g for g, p in zip(gold, outcome.predicted, strict=True))
+        fn = sum(g == topic != p for g, p in zip(gold, outcome.predicted, strict=True))
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        result[topic] = (precision, recall, f1, tp + fn)
+    return result
+
+
+def macro_f1(outcome: Outcome) -> float:
+    """Mean F1 over the topics that occur in the file."""
+    per_topic = [f1 for _, _, f1, support in scores(outcome).values() if support]
+    return sum(per_topic) / len(per_topic)
+
+
+def answer_hit(outcome: Outcome) -> float | None:
+    """Share of cases with `expect` whose reply contained one of the strings."""
+    checked = [h for h in outcome.hits if h is not None]
+    return sum(checked) / len(checked) if checked else None
+
+
+def report(outcome: Outcome, out: TextIO) -> None:
+    """Confusion matrix, per-topic scores, misclassified lines, and the summary line."""
+    width = max(len(t) for t in TOPICS) + 2
+    print("confusion matrix (rows: expected, columns: predicted)", file=out)
+    print(" " * width + "".join(t.rjust(width) for t in TOPICS), file=out)
+    gold = [c.topic for c in outcome.cases]
+    for g_topic in TOPICS:
+        row = [
+            sum(g == g_topic and p == p_topic for g, p in zip(gold, outcome.predicted, strict=True))
+            for p_topic in TOPICS
+        ]
+        print(g_topic.ljust(width) + "".join(str(n).rjust(width) for n in row), file=out)
+    print(file=out)
+    print(f"{'topic':<{width}}{'precision':>10}{'recall':>10}{'f1':>10}{'n':>6}", file=out)
+    for topic, (p, r, f1, n) in scores(outcome).items():
+        print(f"{topic:<{width}}{p:>10.3f}{r:>10.3f}{f1:>10.3f}{n:>6}", file=out)
+    misses = [(c, p) for c, p in zip(outcome.cases, outcome.predicted, strict=True) if c.topic != p]
+    if misses:
+        print(f"\n{len(misses)} misclassified:", file=out)
+        for case, predicted in misses:
+            print(f"  line {case.line}: {case.topic} -> {predicted}: {case.text[:60]}", file=out)
+    if outcome.degraded:
+        print(f"\nwarning: {outcome.degraded} messages were routed without Rasa", file=out)
+    hit = answer_hit(outcome)
+    hit_text = "n/a" if hit is None else f"{hit:.3f}"
+    print(
+        f"macro_f1={macro_f1(outcome):.3f} answer_hit={hit_text} n={len(outcome.cases)}", file=out
+    )
+
+
+async def evaluate(dialogue: DialogueCore, path: Path) -> Outcome:
+    """Load, run and report, printing to stdout with progress on stderr."""
+    cases = load_cases(path)
+    print(f"evaluating {len(cases)} questions from {path}", file=sys.stderr, flush=True)
+    outcome = await run_cases(dialogue, cases, progress=sys.stderr)
+    report(outcome, sys.stdout)
+    return outcome

@@ -1,0 +1,1 @@
+"""Understanding citizens' messages: normalisation, the Rasa client, topics."""

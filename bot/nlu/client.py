@@ -1,0 +1,174 @@
+"""Talking to the Rasa NLU server over HTTP, and falling back to keywords when it fails."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+import aiohttp
+
+from bot.nlu import keywords, topics
+from bot.nlu.normalize import for_model
+from bot.types import Entity, NLUResult, Topic
+
+log = logging.getLogger(__name__)
+
+
+class NLUUnavailable(Exception):
+    """Rasa could not give a usable answer; the message says why."""
+
+
+class RasaClient:
+    """`POST /model/parse` with a short timeout and one retry."""
+
+    def __init__(
+        self, session: aiohttp.ClientSession, url: str, token: str, timeout: float
+    ) -> None:
+        self._session = session
+        self._url = url.rstrip("/") + "/model/parse"
+        self._token = token
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+
+    async def parse(self, text: str) -> dict[str, Any]:
+        """The parse result of Rasa, validated; raises `NLUUnavailable` after one retry."""
+        try:
+            return await self._parse_once(text)
+        except NLUUnavailable as first:
+            log.debug("Rasa parse failed (%s); retrying once", first)
+            return await self._parse_once(text)
+
+    async def _parse_once(self, text: str) -> dict[str, Any]:
+        try:
+            async with self._session.post(
+                self._url,
+                params={"token": self._token},
+                json={"text": text},
+                timeout=self._timeout,
+            ) as response:
+                if response.status != 200:
+                    raise NLUUnavailable(f"HTTP {response.status} from Rasa")
+                data = await response.json(content_type=None)
+        except TimeoutError as exc:
+            raise NLUUnavailable(f"no answer from Rasa within {self._timeout.total}s") from exc
+        except aiohttp.ClientError as exc:
+            raise NLUUnavailable(f"cannot reach Rasa: {exc.__class__.__name__}: {exc}") from exc
+        except ValueError as exc:
+            raise NLUUnavailable("Rasa answered with something that is not JSON") from exc
+        return _validated(data)
+
+
+def _validated(data: Any) -> dict[str, Any]:
+    intent = data.get("intent") if isinstance(data, dict) else None
+    if not (
+        isinstance(intent, dict)
+        and isinstance(intent.get("name"), str)
+        and isinstance(intent.get("confidence"), int | float)
+        and isinstance(data.get("intent_ranking", []), list)
+        and isinstance(data.get("entities", []), list)
+    ):
+        raise NLUUnavailable("Rasa's answer does not look like a parse result")
+    return data  # type: ignore[no-any-return]
+
+
+def _entities(raw: list[Any]) -> tuple[Entity, ...]:
+    # The regex extractor and DIET may both find the same span: keep one.
+    seen: set[tuple[str, int | None, int | None]] = set()
+    found = []
+    for item in raw:
+        if not isinstance(item, dict) or not isinstance(item.get("entity"), str):
+            continue
+        key = (item["entity"], item.get("start"), item.get("end"))
+        if key in seen:
+            continue
+        seen.add(key)
+        found.append(
+            Entity(
+                entity=item["entity"],
+                value=str(item.get("value", "")),
+                start=item.get("start"),
+                end=item.get("end"),
+                extractor=item.get("extractor"),
+            )
+        )
+    return tuple(found)
+
+
+def _ranking(data: dict[str, Any]) -> tuple[tuple[str, float], ...]:
+    ranking = [
+        (str(r["name"]), float(r["confidence"]))
+        for r in data.get("intent_ranking", [])
+        if isinstance(r, dict) and "name" in r and "confidence" in r
+    ]
+    return tuple(ranking) or ((data["intent"]["name"], float(data["intent"]["confidence"])),)
+
+
+class NLUService:
+    """Understands a citizen's message: Rasa when it answers, keywords when it does not."""
+
+    def __init__(self, client: RasaClient | None, retry_after: float = 5.0) -> None:
+        self._client = client
+        self._retry_after = retry_after
+        self._down_since: float | None = None
+        self._down_reason = "Rasa is not configured"
+
+    @property
+    def available(self) -> bool:
+        """Whether the last call to Rasa succeeded."""
+        return self._client is not None and self._down_since is None
+
+    async def understand(self, text: str) -> NLUResult:
+        """The topic contract for one message; never raises for any input."""
+        model_text = for_model(text)
+        if not model_text:
+            return NLUResult(text, topics.FALLBACK_INTENT, 0.0, Topic.OTHER, 0.0)
+        if self._client is None:
+            return self._degraded(text, model_text, self._down_reason)
+        now = time.monotonic()
+        if self._down_since is not None and now - self._down_since < self._retry_after:
+            return self._degraded(text, model_text, self._down_reason)
+        try:
+            data = await self._client.parse(model_text)
+        except NLUUnavailable as exc:
+            if self._down_since is None:
+                log.warning("NLU degraded to keyword routing: %s", exc)
+            self._down_since, self._down_reason = time.monotonic(), str(exc)
+            return self._degraded(text, model_text, str(exc))
+        except asyncio.CancelledError:
+            raise
+        if self._down_since is not None:
+            log.warning("NLU recovered: Rasa answers again")
+            self._down_since = None
+        return self._from_rasa(text, model_text, data)
+
+    @staticmethod
+    def _from_rasa(text: str, model_text: str, data: dict[str, Any]) -> NLUResult:
+        ranking = _ranking(data)
+        topic, mass, intent, confidence = topics.choose(ranking)
+        if topic is Topic.OTHER:
+            topic = keywords.named_service(model_text) or Topic.OTHER
+        return NLUResult(
+            text=text,
+            intent=intent,
+            confidence=confidence,
+            topic=topic,
+            topic_confidence=min(mass, 1.0),
+            entities=_entities(data.get("entities", [])),
+            ranking=ranking,
+            uncertain=data["intent"]["name"] == topics.FALLBACK_INTENT,
+        )
+
+    @staticmethod
+    def _degraded(text: str, model_text: str, reason: str) -> NLUResult:
+        guess = keywords.route(model_text)
+        return NLUResult(
+            text=text,
+            intent=guess.intent,
+            confidence=0.0,
+            topic=guess.topic,
+            topic_confidence=0.0,
+            uncertain=True,
+            degraded=True,
+            degraded_reason=reason,
+        )

@@ -1,0 +1,1 @@
+"""The Rasa NLU service: training the model and running the server from `.venv-rasa`."""

@@ -1,0 +1,69 @@
+"""Start-up shared by every command that needs the model: settings, Rasa, the NLU client."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import aiohttp
+
+from bot.dialogue.core import DialogueCore
+from bot.nlu.client import NLUService, RasaClient
+from bot.rasa.server import RasaServer
+from bot.rasa.training import train
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass
+class Services:
+    """What a running bot is made of; built once and passed down."""
+
+    settings: Settings
+    nlu: NLUService
+    dialogue: DialogueCore
+    rasa: RasaServer | None
+    http: aiohttp.ClientSession
+
+
+@contextlib.asynccontextmanager
+async def services(settings: Settings) -> AsyncIterator[Services]:
+    """Rasa (ours, or the one `RASA_URL` names) and the services on top of it."""
+    async with contextlib.AsyncExitStack() as stack:
+        rasa: RasaServer | None = None
+        if settings.rasa_url and settings.rasa_token:
+            url, token = settings.rasa_url, settings.rasa_token.get_secret_value()
+            log.info("using the Rasa server at %s", url)
+        else:
+            model = await asyncio.to_thread(train, settings)
+            rasa = await stack.enter_async_context(RasaServer(settings, model))
+            url, token = rasa.url, rasa.token
+        http = await stack.enter_async_context(aiohttp.ClientSession())
+        client = RasaClient(http, url, token, settings.rasa_timeout)
+        nlu = NLUService(client, retry_after=settings.rasa_retry_after)
+        yield Services(settings, nlu, DialogueCore(nlu), rasa, http)
+
+
+def run_main(main: Callable[[], Awaitable[T]]) -> T:
+    """Run `main` on a fresh loop; SIGTERM and Ctrl-C cancel it so clean-up runs."""
+
+    async def wrapper() -> T:
+        task = asyncio.current_task()
+        loop = asyncio.get_running_loop()
+        assert task is not None  # noqa: S101
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, task.cancel)
+        try:
+            return await main()
+        finally:
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(sig)
+
+    return asyncio.run(wrapper())

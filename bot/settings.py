@@ -1,0 +1,40 @@
+"""Deployment settings, read once at start-up from the environment and `.env`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Everything a deployment may change; secrets stay `SecretStr`."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    # An external Rasa server; when unset, the bot starts its own from .venv-rasa.
+    rasa_url: str | None = None
+    rasa_token: SecretStr | None = None
+    rasa_timeout: float = Field(default=3.0, gt=0, le=60)
+    # After a failed call, go straight to keyword routing for this long before
+    # trying Rasa again, so a dead server does not cost every citizen a timeout.
+    rasa_retry_after: float = Field(default=5.0, ge=0)
+    rasa_startup_timeout: float = Field(default=180.0, gt=0)
+    rasa_venv: Path = PROJECT_ROOT / ".venv-rasa"
+    models_dir: Path = PROJECT_ROOT / "models"
+    nlu_data_dir: Path = PROJECT_ROOT / "nlu_data"
+    nlu_config: Path = PROJECT_ROOT / "config.yml"
+
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=0, le=65535)
+
+    telegram_bot_token: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _rasa_pair(self) -> Settings:
+        if (self.rasa_url is None) != (self.rasa_token is None):
+            raise ValueError("RASA_URL and RASA_TOKEN go together: set both or neither")
+        return self

@@ -1,0 +1,73 @@
+"""Plain types shared by channels, the dialogue core and the actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Topic(StrEnum):
+    """The service a message is about."""
+
+    MEDIATION = "mediation"
+    LEGAL_AID = "legal_aid"
+    ADMIN_REVIEW = "admin_review"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One entity found in a message; `value` is the normalised (synonym-mapped) value."""
+
+    entity: str
+    value: str
+    start: int | None = None
+    end: int | None = None
+    extractor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NLUResult:
+    """What the bot understood of one message (the topic contract)."""
+
+    text: str
+    intent: str
+    confidence: float
+    topic: Topic
+    topic_confidence: float
+    entities: tuple[Entity, ...] = ()
+    ranking: tuple[tuple[str, float], ...] = ()
+    # Rasa's FallbackClassifier found no intent confident enough.
+    uncertain: bool = False
+    # Rasa could not be asked; `intent` and `topic` come from keyword routing.
+    degraded: bool = False
+    degraded_reason: str | None = None
+
+    def entity_values(self, name: str) -> list[str]:
+        """The values of every entity called `name`, in order of appearance."""
+        return [e.value for e in self.entities if e.entity == name]
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A choice offered to the citizen; `payload` is what pressing it sends back."""
+
+    label: str
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message from the bot to the citizen."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """The outcome of one citizen message: what was understood and what was said."""
+
+    nlu: NLUResult
+    replies: list[Reply] = field(default_factory=list)
