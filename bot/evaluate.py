@@ -104,8 +104,9 @@ def scores(outcome: Outcome) -> dict[str, tuple[float, float, float, int]]:
 
 
 def macro_f1(outcome: Outcome) -> float:
-    """Mean F1 over the topics that occur in the file."""
-    per_topic = [f1 for _, _, f1, support in scores(outcome).values() if support]
+    """Mean F1 over the topics expected or predicted (as scikit-learn counts it)."""
+    seen = {c.topic for c in outcome.cases} | set(outcome.predicted)
+    per_topic = [f1 for topic, (_, _, f1, _) in scores(outcome).items() if topic in seen]
     return sum(per_topic) / len(per_topic)
 
 

@@ -1,0 +1,92 @@
+"""`python -m bot run` as a citizen and an operator of the machine see it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+
+import aiohttp
+import pytest
+
+from bot.rasa.server import free_loopback_port
+
+pytestmark = pytest.mark.rasa
+
+psutil = pytest.importorskip("psutil")
+
+
+async def read_until(stream: asyncio.StreamReader, marker: str, seen: list[str], limit: float):
+    async with asyncio.timeout(limit):
+        while True:
+            raw = await stream.readline()
+            if not raw:
+                raise AssertionError("process ended early:\n" + "".join(seen[-40:]))
+            line = raw.decode("utf-8", "replace")
+            seen.append(line)
+            if marker in line:
+                return line
+
+
+async def ask(session, port, text):
+    async with session.post(
+        f"http://127.0.0.1:{port}/api/message", json={"text": text}
+    ) as response:
+        assert response.status == 200
+        return await response.json()
+
+
+async def test_run_serves_degrades_when_rasa_dies_and_stops_cleanly(project_root):
+    port = free_loopback_port()
+    env = {**os.environ, "WEB_PORT": str(port), "WEB_HOST": "127.0.0.1"}
+    env.pop("RASA_URL", None)
+    env.pop("RASA_TOKEN", None)
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run",
+        cwd=project_root, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    seen: list[str] = []
+    try:
+        await read_until(bot.stdout, "web chat: http://127.0.0.1:", seen, limit=240)
+        rasa_pids = [p.pid for p in psutil.Process(bot.pid).children(recursive=True)]
+        assert rasa_pids, "Rasa should run as a child of the bot"
+        async with aiohttp.ClientSession() as session:
+            answer = await ask(session, port, "被城管罚了五百块不服咋办")
+            assert answer["topic"] == "admin_review"
+            assert "《中华人民共和国行政复议法》" in answer["replies"][-1]["text"]
+
+            for pid in rasa_pids:
+                os.kill(pid, signal.SIGKILL)
+            answer = await ask(session, port, "法援咋申请")
+            assert answer["topic"] == "legal_aid"
+            assert "可能不够准确" in answer["replies"][0]["text"]
+            await read_until(bot.stdout, "NLU degraded to keyword routing", seen, limit=10)
+    finally:
+        if bot.returncode is None:
+            bot.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(30):
+            rest, _ = await bot.communicate()
+    log = "".join(seen) + rest.decode("utf-8", "replace")
+    assert bot.returncode in (0, 130, -signal.SIGTERM), log
+    for pid in rasa_pids:
+        assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+
+
+async def test_run_stops_rasa_on_sigterm_without_orphans(project_root):
+    port = free_loopback_port()
+    env = {**os.environ, "WEB_PORT": str(port)}
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run",
+        cwd=project_root, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    seen: list[str] = []
+    await read_until(bot.stdout, "web chat:", seen, limit=240)
+    children = psutil.Process(bot.pid).children(recursive=True)
+    bot.send_signal(signal.SIGTERM)
+    async with asyncio.timeout(30):
+        await bot.communicate()
+    _, alive = psutil.wait_procs(children, timeout=5)
+    assert not alive, f"orphans left: {alive}"
