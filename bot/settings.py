@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     nlu_data_dir: Path = PROJECT_ROOT / "nlu_data"
     nlu_config: Path = PROJECT_ROOT / "config.yml"
 
+    # SQLite file by default; PostgreSQL with postgresql://user:pass@host/db.
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'bot.db'}"
+    index_dir: Path = PROJECT_ROOT / "var" / "index"
+
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=0, le=65535)
 

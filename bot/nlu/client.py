@@ -145,9 +145,12 @@ class NLUService:
     @staticmethod
     def _from_rasa(text: str, model_text: str, data: dict[str, Any]) -> NLUResult:
         ranking = _ranking(data)
-        topic, mass, intent, confidence = topics.choose(ranking)
-        if topic is Topic.OTHER:
-            topic = keywords.named_service(model_text) or Topic.OTHER
+        named = keywords.named_service(model_text)
+        topic, mass, intent, confidence = topics.choose(ranking, named)
+        if topic is Topic.OTHER and named is not None:
+            # A greeting or a request for a human that names a service keeps its
+            # own intent but is about that service.
+            topic = named
         return NLUResult(
             text=text,
             intent=intent,

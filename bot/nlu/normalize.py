@@ -35,6 +35,11 @@ def _drop_invisible(text: str) -> str:
     return "".join(out)
 
 
+def tidy(text: str) -> str:
+    """Invisible characters removed and whitespace collapsed; every visible character kept."""
+    return _SPACES.sub(" ", _drop_invisible(text)).strip()
+
+
 def clean(text: str) -> str:
     """NFKC, invisible characters removed, whitespace collapsed; script kept."""
     text = unicodedata.normalize("NFKC", text)

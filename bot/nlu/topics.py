@@ -39,12 +39,19 @@ def topic_of(intent: str) -> Topic:
     return Topic.OTHER
 
 
-def choose(ranking: Iterable[tuple[str, float]]) -> tuple[Topic, float, str, float]:
+# A citizen who writes the name of a service (复议, 法援, 调解…) almost always asks
+# about it; that counts like this much extra probability for its topic.
+NAMED_SERVICE_WEIGHT = 0.5
+
+
+def choose(
+    ranking: Iterable[tuple[str, float]], named: Topic | None = None
+) -> tuple[Topic, float, str, float]:
     """Topic with the most probability mass, and that topic's best intent.
 
     A story that never names its service spreads its probability over several
     intents of the same service; summing per topic is steadier than the single
-    best intent.
+    best intent. `named` is the one service the text names outright, if any.
     """
     mass: dict[Topic, float] = defaultdict(float)
     best: dict[Topic, tuple[str, float]] = {}
@@ -57,6 +64,9 @@ def choose(ranking: Iterable[tuple[str, float]]) -> tuple[Topic, float, str, flo
             best[topic] = (intent, confidence)
     if not mass:
         return Topic.OTHER, 0.0, FALLBACK_INTENT, 0.0
-    topic = max(mass, key=lambda t: mass[t])
+    evidence = dict(mass)
+    if named is not None and named in best:
+        evidence[named] += NAMED_SERVICE_WEIGHT
+    topic = max(evidence, key=lambda t: evidence[t])
     intent, confidence = best[topic]
     return topic, mass[topic], intent, confidence

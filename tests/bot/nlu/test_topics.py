@@ -30,3 +30,17 @@ def test_fallback_intent_is_ignored_in_the_mass():
 
 def test_empty_ranking_is_other():
     assert choose([])[0] is Topic.OTHER
+
+
+def test_a_named_service_tips_a_close_call():
+    ranking = [("mediation_time", 0.40), ("admin_review_deadline", 0.30), ("greet", 0.1)]
+    assert choose(ranking)[0] is Topic.MEDIATION
+    assert choose(ranking, named=Topic.ADMIN_REVIEW)[:3:2] == (
+        Topic.ADMIN_REVIEW,
+        "admin_review_deadline",
+    )
+
+
+def test_a_named_service_does_not_override_a_confident_model():
+    ranking = [("out_of_scope", 0.95), ("mediation_what", 0.03)]
+    assert choose(ranking, named=Topic.MEDIATION)[0] is Topic.OTHER

@@ -1,0 +1,1 @@
+"""The policy corpus: statutes and local documents, split into citable passages."""
