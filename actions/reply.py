@@ -1,7 +1,8 @@
-"""Choosing the reply to one understood message."""
+"""Choosing the replies to one understood message or one button press."""
 
 from __future__ import annotations
 
+from actions.answers import Answerer, next_buttons
 from bot import texts
 from bot.types import Button, NLUResult, Reply, Topic
 
@@ -20,24 +21,54 @@ _META_REPLIES: dict[str, str] = {
 }
 
 
-def _service_overview(topic: Topic) -> Reply:
-    text, source = texts.SERVICE_OVERVIEW[topic]
-    return Reply(f"{text}\n{texts.SOURCE_PREFIX}{source}", MAIN_MENU, (source,))
+class Responder:
+    """Safety first, then the FAQ, then the corpus, then an honest "not found"."""
 
+    def __init__(self, answerer: Answerer) -> None:
+        self._answers = answerer
 
-async def reply_to(nlu: NLUResult) -> list[Reply]:
-    """The bot's replies to one message, safety first."""
-    if not nlu.text.strip():
-        return [Reply(texts.EMPTY, MAIN_MENU)]
-    replies: list[Reply] = []
-    if nlu.intent == "emergency":
-        replies.append(Reply(texts.EMERGENCY))
-    if nlu.degraded:
-        replies.append(Reply(texts.DEGRADED_NOTICE))
-    if nlu.topic is not Topic.OTHER:
-        replies.append(_service_overview(nlu.topic))
-    elif nlu.intent in _META_REPLIES:
-        replies.append(Reply(_META_REPLIES[nlu.intent], MAIN_MENU))
-    elif nlu.intent != "emergency":
-        replies.append(Reply(texts.UNSURE, MAIN_MENU))
-    return replies
+    def to_message(self, nlu: NLUResult) -> list[Reply]:
+        """The replies to a free-text message."""
+        if not nlu.text.strip():
+            return [Reply(texts.EMPTY, MAIN_MENU)]
+        replies: list[Reply] = []
+        if nlu.intent == "emergency":
+            replies.append(Reply(texts.EMERGENCY, (Button(texts.HUMAN_BUTTON, "human"),)))
+            return replies
+        if nlu.degraded:
+            replies.append(Reply(texts.DEGRADED_NOTICE))
+        if nlu.topic is not Topic.OTHER:
+            replies.append(self._service(nlu))
+        elif nlu.intent in _META_REPLIES:
+            replies.append(Reply(_META_REPLIES[nlu.intent], MAIN_MENU))
+        else:
+            replies.append(Reply(texts.UNSURE, MAIN_MENU))
+        return replies
+
+    def _service(self, nlu: NLUResult) -> Reply:
+        confident = not (nlu.uncertain or nlu.degraded)
+        entry = self._answers.faq(nlu.intent)
+        if entry is not None and confident:
+            return self._answers.for_intent(nlu.intent, nlu)
+        found = self._answers.from_corpus(nlu)
+        if found is not None:
+            return found
+        if entry is not None:
+            prefix = texts.UNDERSTOOD_AS.format(title=entry.title)
+            return self._answers.for_intent(nlu.intent, nlu, prefix=prefix)
+        # A greeting or a keyword-routed message: the service's overview.
+        return self._answers.for_intent(f"{nlu.topic.value}_what", nlu)
+
+    def to_button(self, payload: str, nlu: NLUResult | None = None) -> list[Reply]:
+        """The replies to a button press; unknown payloads get the menu."""
+        kind, _, value = payload.partition(":")
+        if kind == "intent" and self._answers.faq(value) is not None:
+            return [self._answers.for_intent(value, nlu)]
+        if kind == "topic" and self._answers.faq(f"{value}_what") is not None:
+            return [self._answers.for_intent(f"{value}_what", nlu)]
+        if kind == "human":
+            return [Reply(texts.REQUEST_HUMAN, MAIN_MENU)]
+        if kind == "feedback":
+            text = texts.FEEDBACK_THANKS if value == "up" else texts.FEEDBACK_SORRY
+            return [Reply(text, next_buttons([]))]
+        return [Reply(texts.UNSURE, MAIN_MENU)]

@@ -12,6 +12,10 @@ from typing import TypeVar
 
 import aiohttp
 
+from actions.answers import Answerer, Contacts
+from actions.faq import load_faq
+from actions.reply import Responder
+from bot.corpus.service import load_retriever
 from bot.dialogue.core import DialogueCore
 from bot.nlu.client import NLUService, RasaClient
 from bot.rasa.server import RasaServer
@@ -37,6 +41,8 @@ class Services:
 async def services(settings: Settings) -> AsyncIterator[Services]:
     """Rasa (ours, or the one `RASA_URL` names) and the services on top of it."""
     async with contextlib.AsyncExitStack() as stack:
+        retriever = await load_retriever(settings)
+        answerer = Answerer(load_faq(), retriever, Contacts(settings.contacts))
         rasa: RasaServer | None = None
         if settings.rasa_url and settings.rasa_token:
             url, token = settings.rasa_url, settings.rasa_token.get_secret_value()
@@ -48,7 +54,7 @@ async def services(settings: Settings) -> AsyncIterator[Services]:
         http = await stack.enter_async_context(aiohttp.ClientSession())
         client = RasaClient(http, url, token, settings.rasa_timeout)
         nlu = NLUService(client, retry_after=settings.rasa_retry_after)
-        yield Services(settings, nlu, DialogueCore(nlu), rasa, http)
+        yield Services(settings, nlu, DialogueCore(nlu, Responder(answerer)), rasa, http)
 
 
 def run_main(main: Callable[[], Awaitable[T]]) -> T:

@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'bot.db'}"
     index_dir: Path = PROJECT_ROOT / "var" / "index"
 
+    # Deployment contacts shown with answers, by topic or "default", as JSON, e.g.
+    # CONTACTS='{"admin_review": "区司法局行政复议窗口 …"}'. Unset: answers say 12348.
+    contacts: dict[str, str] = Field(default_factory=dict)
+
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=0, le=65535)
 

@@ -69,3 +69,46 @@ SERVICE_OVERVIEW: dict[Topic, tuple[str, str]] = {
 }
 
 SOURCE_PREFIX = "依据："
+
+# Labels of the buttons that lead to a fine-grained intent's answer.
+INTENT_BUTTONS: dict[str, str] = {
+    "mediation_what": "什么是人民调解",
+    "mediation_apply": "怎么申请调解",
+    "mediation_cost": "调解收费吗",
+    "mediation_time": "调解要多久",
+    "mediation_effect": "调解协议管用吗",
+    "mediation_failed": "调解不成怎么办",
+    "legal_aid_what": "什么是法律援助",
+    "legal_aid_eligibility": "我符合条件吗",
+    "legal_aid_apply": "怎么申请法律援助",
+    "legal_aid_cost": "法律援助收费吗",
+    "legal_aid_time": "多久能批下来",
+    "legal_aid_refused": "被拒绝了怎么办",
+    "admin_review_what": "什么是行政复议",
+    "admin_review_apply": "怎么申请复议",
+    "admin_review_cost": "复议收费吗",
+    "admin_review_deadline": "申请期限多久",
+    "admin_review_effect": "复议结果和效力",
+    "admin_review_refused": "不受理或不服怎么办",
+}
+HUMAN_BUTTON = "转人工"
+HELPFUL_BUTTON = "👍 有帮助"
+UNHELPFUL_BUTTON = "👎 没帮助"
+
+CASE_NOTICE = "以上是一般性法律信息，不是律师对您个案的意见。"
+QUOTE_INTRO = "法条原文"
+SUPERSEDED_NOTE = "（注：该法规已被{replacement}取代，仅供参考）"
+LOCAL_INTRO = "本地情况"
+CONTACT_DEFAULT = f"办理地点和时间请拨打公共法律服务热线 {HOTLINE} 咨询。"
+CONTACT_CONFIGURED = "本地联系方式：{contact}"
+NOT_FOUND = (
+    "抱歉，我在手头的法律法规和政策文件里没有找到能回答这个问题的内容，"
+    f"不想给您不准确的说法。您可以点「转人工」，或拨打公共法律服务热线 {HOTLINE}。"
+)
+RETRIEVED_INTRO = "我在文件中找到这条可能相关的规定，供您参考："
+UNDERSTOOD_AS = "我理解您问的是「{title}」；如果不是，请点下面的按钮或换个说法再问。\n\n"
+FEEDBACK_THANKS = "谢谢您的反馈！还有别的问题可以继续问我。"
+FEEDBACK_SORRY = (
+    "抱歉没能帮上忙。您可以换个说法再问一次，或点「转人工」，也可以拨打公共法律服务热线 "
+    f"{HOTLINE}。"
+)

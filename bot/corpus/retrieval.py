@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import numpy as np
 
 from bot.corpus.index import PassageRecord
 from bot.corpus.tokenize import Tokenizer
+from bot.nlu.normalize import to_simplified
 
 TOPIC_BOOST = 1.6
 POLICY_WEIGHT = 0.6  # local reports support answers; the statutes carry them
@@ -36,6 +38,7 @@ class Retriever:
         self.records = records
         self._bm25 = bm25
         self._tokenizer = tokenizer
+        self._articles = {(r.doc_key, r.article): r for r in records if r.article}
         self._weights = {
             topic: np.array([self._weight(r, topic) for r in records], dtype=np.float32)
             for topic in ("mediation", "legal_aid", "admin_review", "other")
@@ -64,6 +67,14 @@ class Retriever:
         bm25 = bm25s.BM25.load(str(directory), show_progress=False)
         return cls(records, bm25, tokenizer or Tokenizer())
 
+    def tokenize(self, text: str) -> list[str]:
+        """The retrieval tokens of `text`."""
+        return self._tokenizer.tokens(text)
+
+    def article(self, doc_key: str, article: str) -> PassageRecord | None:
+        """One article of a statute by its document key and number (第X条)."""
+        return self._articles.get((doc_key, article))
+
     def search(self, text: str, topic: str = "other", k: int = 3) -> list[Hit]:
         """The best `k` passages for `text`, current law first where it speaks."""
         tokens = self._tokenizer.tokens(text)
@@ -76,3 +87,42 @@ class Retriever:
         current = [h for h in hits if h.passage.status == "current"]
         superseded = [h for h in hits if h.passage.status != "current"]
         return (current + superseded)[:k] if current else superseded[:k]
+
+
+# The words a local sentence must contain to count as a fact about the service.
+TOPIC_TERMS: dict[str, tuple[str, ...]] = {
+    "mediation": ("调解", "解纷", "纠纷"),
+    "legal_aid": ("法律援助", "法援"),
+    "admin_review": ("行政复议", "复议"),
+}
+_SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
+
+
+@dataclass(frozen=True, slots=True)
+class LocalFact:
+    """A sentence of a local government document about the citizen's service and place."""
+
+    passage: PassageRecord
+    sentence: str
+
+
+def local_fact(retriever: Retriever, text: str, topic: str, region: str) -> LocalFact | None:
+    """The best sentence on `topic` from a local document of `region`, if there is one."""
+    terms = TOPIC_TERMS.get(topic)
+    if not terms or not region:
+        return None
+    wanted = set(retriever.tokenize(f"{text} {terms[0]}"))
+    best: tuple[int, int, LocalFact] | None = None
+    for record in retriever.records:
+        if record.kind != "policy" or not any(r in region or region in r for r in record.regions):
+            continue
+        for sentence in _SENTENCE.findall(to_simplified(record.text)):
+            if not any(term in sentence for term in terms):
+                continue
+            overlap = len(wanted & set(retriever.tokenize(sentence)))
+            key = (overlap, -len(sentence))
+            if best is None or key > best[:2]:
+                start = to_simplified(record.text).index(sentence)
+                original = record.text[start : start + len(sentence)]
+                best = (*key, LocalFact(record, original.strip()))
+    return best[2] if best else None

@@ -61,6 +61,9 @@ class RasaServer:
 
     async def start(self) -> None:
         """Start Rasa and return once it answers with the model loaded."""
+        # Given a missing file, Rasa silently loads the newest model it can find instead.
+        if not self.model.is_file():
+            raise RasaStartError(f"model file not found: {self.model}")
         command = [
             str(rasa_executable(self._settings)),
             "run",

@@ -5,6 +5,10 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
+from actions.answers import Answerer, Contacts
+from actions.faq import load_faq
+from actions.reply import Responder
+from bot.corpus.service import load_retriever
 from bot.dialogue.core import DialogueCore
 from bot.nlu.client import NLUService, RasaClient
 from bot.rasa.server import RasaServer
@@ -13,8 +17,15 @@ from bot.settings import Settings
 
 
 @pytest.fixture(scope="session")
-def settings() -> Settings:
-    return Settings(rasa_url=None, rasa_token=None, _env_file=None)
+def settings(tmp_path_factory) -> Settings:
+    tmp = tmp_path_factory.mktemp("integration")
+    return Settings(
+        rasa_url=None,
+        rasa_token=None,
+        database_url=f"sqlite:///{tmp / 'bot.db'}",
+        index_dir=tmp / "index",
+        _env_file=None,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -37,5 +48,6 @@ def nlu(rasa, http, settings) -> NLUService:
 
 
 @pytest.fixture(scope="session")
-def dialogue(nlu) -> DialogueCore:
-    return DialogueCore(nlu)
+async def dialogue(nlu, settings) -> DialogueCore:
+    answerer = Answerer(load_faq(), await load_retriever(settings), Contacts())
+    return DialogueCore(nlu, Responder(answerer))

@@ -1,0 +1,121 @@
+"""Composing an answer: the FAQ first, then the statute quoted, local facts, next steps."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from actions.faq import FaqEntry, squash
+from bot import texts
+from bot.corpus.index import PassageRecord
+from bot.corpus.retrieval import Hit, Retriever, local_fact
+from bot.types import Button, NLUResult, Reply, Topic
+
+# BM25 scores below this found nothing a citizen should be shown (calibrated on the
+# corpus: unrelated questions score under 3, on-topic article matches above 5).
+MIN_SCORE = 4.0
+QUOTE_CHARS = 150
+_SENTENCE = re.compile(r"[^。；！？]+[。；！？]?")
+
+
+@dataclass(frozen=True)
+class Contacts:
+    """Deployment-specific contacts per topic; empty means "say 12348"."""
+
+    by_topic: dict[str, str] = field(default_factory=dict)
+
+    def line(self, topic: Topic) -> str:
+        contact = self.by_topic.get(topic.value) or self.by_topic.get("default")
+        return (
+            texts.CONTACT_CONFIGURED.format(contact=contact) if contact else texts.CONTACT_DEFAULT
+        )
+
+
+def citation_label(record: PassageRecord) -> str:
+    """《title》第X条, or a local document's title, publisher, date and section."""
+    if record.article:
+        return f"《{record.doc_title}》{record.article}"
+    section = f"“{record.section.split(' / ')[-1]}”部分" if record.section else ""
+    return f"《{record.doc_title}》（{record.publisher}，{record.date}）{section}"
+
+
+def excerpt(text: str, phrase: str | None = None, limit: int = QUOTE_CHARS) -> str:
+    """The sentence of `text` holding `phrase` (or the first), cut to `limit` characters."""
+    body = re.sub(r"^第[^条]+条\s*", "", text.replace("\n", ""))
+    sentences = _SENTENCE.findall(body) or [body]
+    chosen: str = sentences[0]
+    if phrase:
+        chosen = next((s for s in sentences if squash(phrase) in squash(s)), chosen)
+    return chosen if len(chosen) <= limit else chosen[: limit - 1] + "…"
+
+
+def quote_line(record: PassageRecord, phrase: str | None = None) -> str:
+    """A quoted passage with its source, flagged when the rule is superseded."""
+    line = f"{texts.QUOTE_INTRO}：{citation_label(record)}：“{excerpt(record.text, phrase)}”"
+    if record.status == "superseded" and record.superseded_by:
+        line += texts.SUPERSEDED_NOTE.format(replacement=f"《{record.superseded_by}》")
+    return line
+
+
+def next_buttons(intents: tuple[str, ...] | list[str]) -> tuple[Button, ...]:
+    """Buttons for the follow-up questions, a human, and feedback."""
+    buttons = [Button(texts.INTENT_BUTTONS[i], f"intent:{i}") for i in intents[:3]]
+    buttons += [
+        Button(texts.HUMAN_BUTTON, "human"),
+        Button(texts.HELPFUL_BUTTON, "feedback:up"),
+        Button(texts.UNHELPFUL_BUTTON, "feedback:down"),
+    ]
+    return tuple(buttons)
+
+
+class Answerer:
+    """Answers service questions from the FAQ and the corpus; holds no per-citizen state."""
+
+    def __init__(self, faq: dict[str, FaqEntry], retriever: Retriever, contacts: Contacts):
+        self._faq = faq
+        self._retriever = retriever
+        self._contacts = contacts
+
+    def faq(self, intent: str) -> FaqEntry | None:
+        """The FAQ entry of an intent, if there is one."""
+        return self._faq.get(intent)
+
+    def for_intent(self, intent: str, nlu: NLUResult | None = None, prefix: str = "") -> Reply:
+        """The FAQ answer of `intent`, with its sources and next steps."""
+        entry = self._faq[intent]
+        topic = nlu.topic if nlu else Topic(intent.rsplit("_", 1)[0])
+        parts = [f"{prefix}【{entry.title}】\n{entry.answer}"]
+        sources: list[str] = []
+        first = entry.citations[0] if entry.citations else None
+        record = self._retriever.article(first.law, first.article) if first else None
+        if record is not None and first is not None:
+            parts.append(quote_line(record, first.quote))
+        for citation in entry.citations:
+            cited = self._retriever.article(citation.law, citation.article)
+            if cited is not None and (label := citation_label(cited)) not in sources:
+                sources.append(label)
+        local = self._local(nlu, topic) if nlu else None
+        if local:
+            parts.append(local[0])
+            sources.append(local[1])
+        parts += [self._contacts.line(topic), texts.CASE_NOTICE]
+        return Reply("\n\n".join(parts), next_buttons(entry.next), tuple(sources))
+
+    def from_corpus(self, nlu: NLUResult) -> Reply | None:
+        """The best passage for a question the FAQ does not cover, or None if nothing fits."""
+        hits = self._retriever.search(nlu.text, nlu.topic.value)
+        best: Hit | None = hits[0] if hits else None
+        if best is None or best.score < MIN_SCORE:
+            return None
+        intents = [i for i in self._faq if i.startswith(nlu.topic.value)]
+        text = "\n\n".join([texts.RETRIEVED_INTRO, quote_line(best.passage), texts.CASE_NOTICE])
+        return Reply(text, next_buttons(intents), (citation_label(best.passage),))
+
+    def _local(self, nlu: NLUResult, topic: Topic) -> tuple[str, str] | None:
+        districts = nlu.entity_values("district")
+        for district in districts:
+            fact = local_fact(self._retriever, nlu.text, topic.value, district)
+            if fact is not None:
+                label = citation_label(fact.passage)
+                return f"{texts.LOCAL_INTRO}（{label}）：{fact.sentence}", label
+        return None
