@@ -39,13 +39,18 @@ def citation_label(record: PassageRecord) -> str:
     return f"《{record.doc_title}》（{record.publisher}，{record.date}）{section}"
 
 
+def sentences(text: str) -> list[str]:
+    """The sentences of a passage, without its leading 第X条."""
+    body = re.sub(r"^第[^条]+条\s*", "", text.replace("\n", ""))
+    return _SENTENCE.findall(body) or [body]
+
+
 def excerpt(text: str, phrase: str | None = None, limit: int = QUOTE_CHARS) -> str:
     """The sentence of `text` holding `phrase` (or the first), cut to `limit` characters."""
-    body = re.sub(r"^第[^条]+条\s*", "", text.replace("\n", ""))
-    sentences = _SENTENCE.findall(body) or [body]
-    chosen: str = sentences[0]
+    found = sentences(text)
+    chosen: str = found[0]
     if phrase:
-        chosen = next((s for s in sentences if squash(phrase) in squash(s)), chosen)
+        chosen = next((s for s in found if squash(phrase) in squash(s)), chosen)
     return chosen if len(chosen) <= limit else chosen[: limit - 1] + "…"
 
 
@@ -86,10 +91,14 @@ class Answerer:
         topic = nlu.topic if nlu else Topic(intent.rsplit("_", 1)[0])
         parts = [f"{prefix}【{entry.title}】\n{entry.answer}"]
         sources: list[str] = []
-        first = entry.citations[0] if entry.citations else None
-        record = self._retriever.article(first.law, first.article) if first else None
-        if record is not None and first is not None:
-            parts.append(quote_line(record, first.quote))
+        support = self._support(nlu.text, topic) if nlu and nlu.text else None
+        if support is None and entry.citations:
+            first = entry.citations[0]
+            record = self._retriever.article(first.law, first.article)
+            support = (record, first.quote) if record else None
+        if support is not None:
+            parts.append(quote_line(*support))
+            sources.append(citation_label(support[0]))
         for citation in entry.citations:
             cited = self._retriever.article(citation.law, citation.article)
             if cited is not None and (label := citation_label(cited)) not in sources:
@@ -110,6 +119,19 @@ class Answerer:
         intents = [i for i in self._faq if i.startswith(nlu.topic.value)]
         text = "\n\n".join([texts.RETRIEVED_INTRO, quote_line(best.passage), texts.CASE_NOTICE])
         return Reply(text, next_buttons(intents), (citation_label(best.passage),))
+
+    def _support(self, question: str, topic: Topic) -> tuple[PassageRecord, str] | None:
+        """The statute article that best supports an answer to this very question."""
+        hits = [h for h in self._retriever.search(question, topic.value) if h.score >= MIN_SCORE]
+        laws = [h for h in hits if h.passage.kind == "law" and h.passage.status == "current"]
+        if not laws:
+            return None
+        record = laws[0].passage
+        wanted = set(self._retriever.tokenize(question))
+        best = max(
+            sentences(record.text), key=lambda s: len(wanted & set(self._retriever.tokenize(s)))
+        )
+        return record, best
 
     def _local(self, nlu: NLUResult, topic: Topic) -> tuple[str, str] | None:
         districts = nlu.entity_values("district")

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
 from actions.answers import Answerer, next_buttons
+from actions.deadline import review_deadline
 from bot import texts
+from bot.timeparse import parse_moment
 from bot.types import Button, NLUResult, Reply, Topic
+
+CHINA = ZoneInfo("Asia/Shanghai")
+# Intents where a time the citizen mentions is when they learned of the act.
+_DEADLINE_INTENTS = {"admin_review_deadline", "admin_review_what", "admin_review_apply"}
+
+
+def china_today() -> dt.date:
+    """Today's date where the citizens are."""
+    return dt.datetime.now(CHINA).date()
+
 
 MAIN_MENU = tuple(Button(label, payload) for payload, label in texts.MENU_LABELS.items())
 
@@ -24,8 +40,9 @@ _META_REPLIES: dict[str, str] = {
 class Responder:
     """Safety first, then the FAQ, then the corpus, then an honest "not found"."""
 
-    def __init__(self, answerer: Answerer) -> None:
+    def __init__(self, answerer: Answerer, today: Callable[[], dt.date] = china_today) -> None:
         self._answers = answerer
+        self._today = today
 
     def to_message(self, nlu: NLUResult) -> list[Reply]:
         """The replies to a free-text message."""
@@ -39,6 +56,7 @@ class Responder:
             replies.append(Reply(texts.DEGRADED_NOTICE))
         if nlu.topic is not Topic.OTHER:
             replies.append(self._service(nlu))
+            replies += self._calculators(nlu)
         elif nlu.intent in _META_REPLIES:
             replies.append(Reply(_META_REPLIES[nlu.intent], MAIN_MENU))
         else:
@@ -58,6 +76,19 @@ class Responder:
             return self._answers.for_intent(nlu.intent, nlu, prefix=prefix)
         # A greeting or a keyword-routed message: the service's overview.
         return self._answers.for_intent(f"{nlu.topic.value}_what", nlu)
+
+    def _calculators(self, nlu: NLUResult) -> list[Reply]:
+        if nlu.topic is not Topic.ADMIN_REVIEW:
+            return []
+        if nlu.intent not in _DEADLINE_INTENTS and not nlu.degraded:
+            return []
+        today = self._today()
+        moment = parse_moment(nlu.text, today)
+        if moment is None:
+            if nlu.intent == "admin_review_deadline":
+                return [Reply(texts.DEADLINE_ASK)]
+            return []
+        return [Reply(review_deadline(moment, today), next_buttons(["admin_review_apply"]))]
 
     def to_button(self, payload: str, nlu: NLUResult | None = None) -> list[Reply]:
         """The replies to a button press; unknown payloads get the menu."""
