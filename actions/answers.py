@@ -85,8 +85,14 @@ class Answerer:
         """The FAQ entry of an intent, if there is one."""
         return self._faq.get(intent)
 
-    def for_intent(self, intent: str, nlu: NLUResult | None = None, prefix: str = "") -> Reply:
-        """The FAQ answer of `intent`, with its sources and next steps."""
+    def for_intent(
+        self,
+        intent: str,
+        nlu: NLUResult | None = None,
+        prefix: str = "",
+        district: str | None = None,
+    ) -> Reply:
+        """The FAQ answer of `intent`, with its sources, local facts and next steps."""
         entry = self._faq[intent]
         topic = nlu.topic if nlu else Topic(intent.rsplit("_", 1)[0])
         parts = [f"{prefix}【{entry.title}】\n{entry.answer}"]
@@ -103,12 +109,16 @@ class Answerer:
             cited = self._retriever.article(citation.law, citation.article)
             if cited is not None and (label := citation_label(cited)) not in sources:
                 sources.append(label)
-        local = self._local(nlu, topic) if nlu else None
+        districts = nlu.entity_values("district") if nlu else []
+        local = self._local(nlu.text if nlu else "", topic, [*districts, district or ""])
         if local:
             parts.append(local[0])
             sources.append(local[1])
         parts += [self._contacts.line(topic), texts.CASE_NOTICE]
-        return Reply("\n\n".join(parts), next_buttons(entry.next), tuple(sources))
+        buttons = next_buttons(entry.next)
+        if intent in ("legal_aid_eligibility", "legal_aid_what"):
+            buttons = (Button(texts.CHECK_BUTTON, "check:start"), *buttons)
+        return Reply("\n\n".join(parts), buttons, tuple(sources))
 
     def from_corpus(self, nlu: NLUResult) -> Reply | None:
         """The best passage for a question the FAQ does not cover, or None if nothing fits."""
@@ -133,10 +143,9 @@ class Answerer:
         )
         return record, best
 
-    def _local(self, nlu: NLUResult, topic: Topic) -> tuple[str, str] | None:
-        districts = nlu.entity_values("district")
-        for district in districts:
-            fact = local_fact(self._retriever, nlu.text, topic.value, district)
+    def _local(self, text: str, topic: Topic, districts: list[str]) -> tuple[str, str] | None:
+        for district in filter(None, districts):
+            fact = local_fact(self._retriever, text, topic.value, district)
             if fact is not None:
                 label = citation_label(fact.passage)
                 return f"{texts.LOCAL_INTRO}（{label}）：{fact.sentence}", label

@@ -44,7 +44,7 @@ class Responder:
         self._answers = answerer
         self._today = today
 
-    def to_message(self, nlu: NLUResult) -> list[Reply]:
+    def to_message(self, nlu: NLUResult, district: str | None = None) -> list[Reply]:
         """The replies to a free-text message."""
         if not nlu.text.strip():
             return [Reply(texts.EMPTY, MAIN_MENU)]
@@ -55,7 +55,7 @@ class Responder:
         if nlu.degraded:
             replies.append(Reply(texts.DEGRADED_NOTICE))
         if nlu.topic is not Topic.OTHER:
-            replies.append(self._service(nlu))
+            replies.append(self._service(nlu, district))
             replies += self._calculators(nlu)
         elif nlu.intent in _META_REPLIES:
             replies.append(Reply(_META_REPLIES[nlu.intent], MAIN_MENU))
@@ -63,19 +63,19 @@ class Responder:
             replies.append(Reply(texts.UNSURE, MAIN_MENU))
         return replies
 
-    def _service(self, nlu: NLUResult) -> Reply:
+    def _service(self, nlu: NLUResult, district: str | None) -> Reply:
         confident = not (nlu.uncertain or nlu.degraded)
         entry = self._answers.faq(nlu.intent)
         if entry is not None and confident:
-            return self._answers.for_intent(nlu.intent, nlu)
+            return self._answers.for_intent(nlu.intent, nlu, district=district)
         found = self._answers.from_corpus(nlu)
         if found is not None:
             return found
         if entry is not None:
             prefix = texts.UNDERSTOOD_AS.format(title=entry.title)
-            return self._answers.for_intent(nlu.intent, nlu, prefix=prefix)
+            return self._answers.for_intent(nlu.intent, nlu, prefix=prefix, district=district)
         # A greeting or a keyword-routed message: the service's overview.
-        return self._answers.for_intent(f"{nlu.topic.value}_what", nlu)
+        return self._answers.for_intent(f"{nlu.topic.value}_what", nlu, district=district)
 
     def _calculators(self, nlu: NLUResult) -> list[Reply]:
         if nlu.topic is not Topic.ADMIN_REVIEW:
@@ -90,13 +90,13 @@ class Responder:
             return []
         return [Reply(review_deadline(moment, today), next_buttons(["admin_review_apply"]))]
 
-    def to_button(self, payload: str, nlu: NLUResult | None = None) -> list[Reply]:
+    def to_button(self, payload: str, district: str | None = None) -> list[Reply]:
         """The replies to a button press; unknown payloads get the menu."""
         kind, _, value = payload.partition(":")
         if kind == "intent" and self._answers.faq(value) is not None:
-            return [self._answers.for_intent(value, nlu)]
+            return [self._answers.for_intent(value, district=district)]
         if kind == "topic" and self._answers.faq(f"{value}_what") is not None:
-            return [self._answers.for_intent(f"{value}_what", nlu)]
+            return [self._answers.for_intent(f"{value}_what", district=district)]
         if kind == "human":
             return [Reply(texts.REQUEST_HUMAN, MAIN_MENU)]
         if kind == "feedback":
