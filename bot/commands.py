@@ -64,7 +64,7 @@ def chat(settings: Settings, args: argparse.Namespace) -> int:
                 line = await asyncio.to_thread(sys.stdin.readline)
                 if not line.strip():
                     return 0
-                turn = await svc.dialogue.handle_text(line)
+                turn = await svc.dialogue.handle_text(line, "console")
                 print(f"[{turn.nlu.topic.value} / {turn.nlu.intent}]", flush=True)
                 for reply in turn.replies:
                     print(reply.text, flush=True)

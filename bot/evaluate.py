@@ -74,7 +74,7 @@ async def run_cases(
     async def one(index: int, case: Case) -> None:
         nonlocal done
         async with gate:
-            turn = await dialogue.handle_text(case.text)
+            turn = await dialogue.handle_text(case.text, f"eval-{case.line}")
         outcome.predicted[index] = turn.nlu.topic.value
         outcome.degraded += turn.nlu.degraded
         if case.expect:

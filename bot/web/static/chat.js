@@ -16,6 +16,7 @@
 
   function render(reply) {
     const div = bubble(reply.text, "bot");
+    sources(reply, div);
     if (reply.buttons && reply.buttons.length) {
       const row = document.createElement("div");
       row.className = "buttons";
@@ -23,21 +24,28 @@
         const btn = document.createElement("button");
         btn.type = "button";
         btn.textContent = b.label;
-        btn.addEventListener("click", () => send(b.label));
+        btn.addEventListener("click", () => press(b));
         row.appendChild(btn);
       }
       div.appendChild(row);
     }
   }
 
-  async function send(text) {
-    if (!text.trim()) return;
-    bubble(text, "me");
+  function sources(reply, div) {
+    if (reply.sources && reply.sources.length) {
+      const src = document.createElement("div");
+      src.className = "source";
+      src.textContent = "来源：" + reply.sources.join("；");
+      div.appendChild(src);
+    }
+  }
+
+  async function post(url, body) {
     try {
-      const res = await fetch("/api/message", {
+      const res = await fetch(url, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ text: text }),
+        body: JSON.stringify(body),
       });
       if (!res.ok) throw new Error(res.status);
       const data = await res.json();
@@ -45,6 +53,17 @@
     } catch (e) {
       bubble("网络好像断了，请稍后再试；急事请拨打 12348。", "bot");
     }
+  }
+
+  function send(text) {
+    if (!text.trim()) return;
+    bubble(text, "me");
+    return post("/api/message", { text: text });
+  }
+
+  function press(button) {
+    bubble(button.label, "me");
+    return post("/api/button", { payload: button.payload });
   }
 
   form.addEventListener("submit", (e) => {
