@@ -23,6 +23,10 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("evaluate", help="topic and answer scores over a JSONL file")
     evaluate.add_argument("file", type=Path)
     sub.add_parser("chat", help="talk to the bot in this terminal")
+    corpus = sub.add_parser("corpus", help="the policy corpus")
+    corpus_sub = corpus.add_subparsers(dest="corpus_command", required=True)
+    ingest = corpus_sub.add_parser("ingest", help="load corpus/ into the database and index")
+    ingest.add_argument("--force", action="store_true", help="rebuild even if unchanged")
     return parser
 
 
@@ -45,7 +49,12 @@ def main(argv: list[str] | None = None) -> int:
         return main_train(settings, args.force)
     from bot import commands
 
-    handlers = {"run": commands.run, "evaluate": commands.evaluate_command, "chat": commands.chat}
+    handlers = {
+        "run": commands.run,
+        "evaluate": commands.evaluate_command,
+        "chat": commands.chat,
+        "corpus": commands.corpus,
+    }
     try:
         return handlers[args.command](settings, args)
     except (KeyboardInterrupt, asyncio.CancelledError):

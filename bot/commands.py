@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from bot.corpus.service import ensure_corpus
 from bot.evaluate import EvalFileError, evaluate, load_cases
 from bot.rasa.server import RasaStartError
 from bot.rasa.training import TrainingError
@@ -80,3 +81,14 @@ def _guarded(main: Callable[[], Awaitable[int]]) -> int:
     except STARTUP_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+
+
+def corpus(settings: Settings, args: argparse.Namespace) -> int:
+    """`corpus ingest`: database and index brought up to date with `corpus/`."""
+
+    async def main() -> int:
+        rebuilt = await ensure_corpus(settings, force=args.force)
+        print("corpus ingested" if rebuilt else "corpus is up to date", flush=True)
+        return 0
+
+    return _guarded(main)
