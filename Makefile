@@ -27,6 +27,7 @@ eval: train
 
 bench: train
 	@$(PY) bench/nlu.py
+	@$(PY) bench/answers.py
 
 clean:
 	rm -rf .venv .venv-rasa models .pytest_cache .mypy_cache .ruff_cache
