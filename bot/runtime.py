@@ -21,6 +21,8 @@ from bot.nlu.client import NLUService, RasaClient
 from bot.rasa.server import RasaServer
 from bot.rasa.training import train
 from bot.settings import Settings
+from bot.storage.conversations import DbStateStore
+from bot.storage.db import make_engine, sessionmaker
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -41,7 +43,9 @@ class Services:
 async def services(settings: Settings) -> AsyncIterator[Services]:
     """Rasa (ours, or the one `RASA_URL` names) and the services on top of it."""
     async with contextlib.AsyncExitStack() as stack:
-        retriever = await load_retriever(settings)
+        engine = make_engine(settings.database_url)
+        stack.push_async_callback(engine.dispose)
+        retriever = await load_retriever(settings, engine)
         answerer = Answerer(load_faq(), retriever, Contacts(settings.contacts))
         rasa: RasaServer | None = None
         if settings.rasa_url and settings.rasa_token:
@@ -54,7 +58,9 @@ async def services(settings: Settings) -> AsyncIterator[Services]:
         http = await stack.enter_async_context(aiohttp.ClientSession())
         client = RasaClient(http, url, token, settings.rasa_timeout)
         nlu = NLUService(client, retry_after=settings.rasa_retry_after)
-        yield Services(settings, nlu, DialogueCore(nlu, Responder(answerer)), rasa, http)
+        states = DbStateStore(sessionmaker(engine))
+        dialogue = DialogueCore(nlu, Responder(answerer), states)
+        yield Services(settings, nlu, dialogue, rasa, http)
 
 
 def run_main(main: Callable[[], Awaitable[T]]) -> T:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -48,3 +49,17 @@ class Passage(Base):
     search_text: Mapped[str] = mapped_column(Text)  # simplified, for indexing
 
     document: Mapped[Document] = relationship(back_populates="passages")
+
+
+class Conversation(Base):
+    """One citizen's conversation on one channel, and what the bot remembers of it."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)  # e.g. "web:…", "tg:123"
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    topic: Mapped[str | None] = mapped_column(String(32))
+    form: Mapped[str | None] = mapped_column(String(32))
+    form_state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    district: Mapped[str | None] = mapped_column(String(32))
