@@ -29,6 +29,17 @@ async def read_until(stream: asyncio.StreamReader, marker: str, seen: list[str],
                 return line
 
 
+async def start_bot(project_root, port):
+    env = {**os.environ, "WEB_PORT": str(port), "WEB_HOST": "127.0.0.1"}
+    env.pop("RASA_URL", None)
+    env.pop("RASA_TOKEN", None)
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run",
+        cwd=project_root, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+
+
 async def ask(session, port, text):
     async with session.post(
         f"http://127.0.0.1:{port}/api/message", json={"text": text}
@@ -39,14 +50,7 @@ async def ask(session, port, text):
 
 async def test_run_serves_degrades_when_rasa_dies_and_stops_cleanly(project_root):
     port = free_loopback_port()
-    env = {**os.environ, "WEB_PORT": str(port), "WEB_HOST": "127.0.0.1"}
-    env.pop("RASA_URL", None)
-    env.pop("RASA_TOKEN", None)
-    bot = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run",
-        cwd=project_root, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-    )  # fmt: skip
+    bot = await start_bot(project_root, port)
     seen: list[str] = []
     try:
         await read_until(bot.stdout, "web chat: http://127.0.0.1:", seen, limit=240)
@@ -76,12 +80,7 @@ async def test_run_serves_degrades_when_rasa_dies_and_stops_cleanly(project_root
 
 async def test_run_stops_rasa_on_sigterm_without_orphans(project_root):
     port = free_loopback_port()
-    env = {**os.environ, "WEB_PORT": str(port)}
-    bot = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run",
-        cwd=project_root, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-    )  # fmt: skip
+    bot = await start_bot(project_root, port)
     seen: list[str] = []
     await read_until(bot.stdout, "web chat:", seen, limit=240)
     children = psutil.Process(bot.pid).children(recursive=True)
