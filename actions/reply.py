@@ -49,9 +49,11 @@ class Responder:
         if not nlu.text.strip():
             return [Reply(texts.EMPTY, MAIN_MENU)]
         replies: list[Reply] = []
-        if nlu.intent == "emergency":
+        if nlu.intent == "emergency" or nlu.urgent:
             replies.append(Reply(texts.EMERGENCY, (Button(texts.HUMAN_BUTTON, "human"),)))
-            return replies
+            # Danger named inside a question about a service: the answer follows.
+            if nlu.topic is Topic.OTHER:
+                return replies
         if nlu.degraded:
             replies.append(Reply(texts.DEGRADED_NOTICE))
         if nlu.topic is not Topic.OTHER:

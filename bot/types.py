@@ -41,6 +41,8 @@ class NLUResult:
     uncertain: bool = False
     # Rasa could not be asked; `intent` and `topic` come from keyword routing.
     degraded: bool = False
+    # The text names danger happening now, whatever the intent: 110/120 come first.
+    urgent: bool = False
     degraded_reason: str | None = None
 
     def entity_values(self, name: str) -> list[str]:

@@ -160,6 +160,7 @@ class NLUService:
             entities=_entities(data.get("entities", [])),
             ranking=ranking,
             uncertain=data["intent"]["name"] == topics.FALLBACK_INTENT,
+            urgent=intent == "emergency" or keywords.is_emergency(model_text),
         )
 
     @staticmethod
@@ -174,4 +175,5 @@ class NLUService:
             uncertain=True,
             degraded=True,
             degraded_reason=reason,
+            urgent=keywords.is_emergency(model_text),
         )

@@ -40,7 +40,8 @@ _META: list[tuple[str, re.Pattern[str]]] = [
     (
         "emergency",
         re.compile(
-            r"救命|杀了我|要杀|砍人|拿刀|拿着刀|自杀|不想活|活不下去|轻生|跳楼|正在打我|快来人"
+            r"救命|杀了我|要杀|砍人|拿刀|拿着刀|自杀|不想活|活不下去|轻生|跳楼|正在打我|快来人|"
+            r"流了好多血|流血不止|昏过去|晕过去|不省人事|着火了|煤气泄漏|喝了农药"
         ),
     ),
     ("request_human", re.compile(r"人工|真人|客服|接线员|工作人员")),
@@ -57,6 +58,11 @@ class KeywordGuess:
     intent: str
     topic: Topic
     score: int
+
+
+def is_emergency(text: str) -> bool:
+    """Words that mean danger now; checked even when the model disagrees."""
+    return bool(_META[0][1].search(text))
 
 
 def named_service(text: str) -> Topic | None:

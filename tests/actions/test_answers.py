@@ -104,3 +104,11 @@ def test_buttons_lead_to_answers(answerer):
     assert "七日" in responder.to_button("intent:legal_aid_time")[0].text
     assert "人民调解" in responder.to_button("topic:mediation")[0].text
     assert responder.to_button("nonsense:payload")[0].text == texts.UNSURE
+
+
+def test_urgent_words_put_110_first_even_in_a_service_question(answerer):
+    message = NLUResult("他拿着刀在门口 我想问调解", "mediation_what", 0.9, Topic.MEDIATION, 0.9,
+                        urgent=True)  # fmt: skip
+    replies = Responder(answerer).to_message(message)
+    assert "110" in replies[0].text
+    assert "人民调解" in replies[1].text

@@ -175,3 +175,11 @@ async def test_meta_intent_takes_the_service_its_text_names(fake, http):
 async def test_without_a_client_every_message_is_routed_by_keywords():
     result = await NLUService(None).understand("法援怎么申请")
     assert result.degraded and result.topic is Topic.LEGAL_AID
+
+
+async def test_danger_in_the_text_is_urgent_whatever_the_model_says(fake, http):
+    result = await service(http, fake.url).understand("我妈刚被人打倒在地上流了好多血 复议")
+    assert result.intent == "admin_review_deadline"  # the fake model's answer
+    assert result.urgent
+    calm = await service(http, fake.url).understand("被罚款了 复议期限")
+    assert not calm.urgent
