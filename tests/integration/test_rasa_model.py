@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.evaluate import load_cases, macro_f1, run_cases
+from bot.evaluate import answer_hit, load_cases, macro_f1, run_cases
 from bot.types import Topic
 
 pytestmark = pytest.mark.rasa
@@ -67,3 +67,4 @@ async def test_evaluation_set_reaches_the_target(dialogue, project_root):
     outcome = await run_cases(dialogue, cases)
     assert outcome.degraded == 0
     assert macro_f1(outcome) >= 0.90
+    assert (answer_hit(outcome) or 0) >= 0.90
