@@ -97,11 +97,7 @@ class Answerer:
         topic = nlu.topic if nlu else Topic(intent.rsplit("_", 1)[0])
         parts = [f"{prefix}【{entry.title}】\n{entry.answer}"]
         sources: list[str] = []
-        support = self._support(nlu.text, topic) if nlu and nlu.text else None
-        if support is None and entry.citations:
-            first = entry.citations[0]
-            record = self._retriever.article(first.law, first.article)
-            support = (record, first.quote) if record else None
+        support = self._support(entry, nlu.text if nlu else "")
         if support is not None:
             parts.append(quote_line(*support))
             sources.append(citation_label(support[0]))
@@ -130,16 +126,28 @@ class Answerer:
         text = "\n\n".join([texts.RETRIEVED_INTRO, quote_line(best.passage), texts.CASE_NOTICE])
         return Reply(text, next_buttons(intents), (citation_label(best.passage),))
 
-    def _support(self, question: str, topic: Topic) -> tuple[PassageRecord, str] | None:
-        """The statute article that best supports an answer to this very question."""
-        hits = [h for h in self._retriever.search(question, topic.value) if h.score >= MIN_SCORE]
-        laws = [h for h in hits if h.passage.kind == "law" and h.passage.status == "current"]
-        if not laws:
+    def _support(self, entry: FaqEntry, question: str) -> tuple[PassageRecord, str] | None:
+        """Of the articles this answer cites, the one (and sentence) closest to the question.
+
+        Only cited articles qualify: a quote must back the answer it stands under.
+        """
+        cited = [
+            (record, c.quote)
+            for c in entry.citations
+            if (record := self._retriever.article(c.law, c.article)) is not None
+        ]
+        if not cited:
             return None
-        record = laws[0].passage
-        wanted = set(self._retriever.tokenize(question))
+        wanted = set(self._retriever.tokenize(question)) if question else set()
+        if not wanted:
+            return cited[0]
+        ranked = {h.passage.id: h.score for h in self._retriever.search(question, k=200)}
+        record, _ = max(cited, key=lambda rc: ranked.get(rc[0].id, 0.0))
+        if ranked.get(record.id, 0.0) <= 0:
+            return cited[0]
         best = max(
-            sentences(record.text), key=lambda s: len(wanted & set(self._retriever.tokenize(s)))
+            sentences(record.text),
+            key=lambda s: len(wanted & set(self._retriever.tokenize(s))),
         )
         return record, best
 

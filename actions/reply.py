@@ -90,7 +90,9 @@ class Responder:
             if nlu.intent == "admin_review_deadline":
                 return [Reply(texts.DEADLINE_ASK)]
             return []
-        return [Reply(review_deadline(moment, today), next_buttons(["admin_review_apply"]))]
+        sources = ("《中华人民共和国行政复议法》第二十条", "《中华人民共和国行政复议法》第二十一条")
+        text = review_deadline(moment, today)
+        return [Reply(text, next_buttons(["admin_review_apply"]), sources)]
 
     def to_button(self, payload: str, district: str | None = None) -> list[Reply]:
         """The replies to a button press; unknown payloads get the menu."""

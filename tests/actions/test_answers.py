@@ -112,3 +112,19 @@ def test_urgent_words_put_110_first_even_in_a_service_question(answerer):
     replies = Responder(answerer).to_message(message)
     assert "110" in replies[0].text
     assert "人民调解" in replies[1].text
+
+
+def test_the_quote_backs_the_answer_it_stands_under(answerer):
+    question = "被城管罚了款 10月20号收到的决定书 过了多久就不能申请行政复议了"
+    message = nlu(question, "admin_review_deadline", Topic.ADMIN_REVIEW)
+    reply = answerer.for_intent("admin_review_deadline", message)
+    quoted = reply.text.split("法条原文：", 1)[1].split("：“", 1)[0]
+    cited = {f"《中华人民共和国行政复议法》{c.article}" for c in answerer.faq(
+        "admin_review_deadline").citations}  # fmt: skip
+    assert quoted in cited
+    assert "第三十四条" not in reply.text
+
+
+def test_the_quote_follows_the_question_among_cited_articles(answerer):
+    message = nlu("老人要赡养费能申请法律援助吗", "legal_aid_what", Topic.LEGAL_AID)
+    assert "赡养费" in answerer.for_intent("legal_aid_what", message).text.split("法条原文")[1]
