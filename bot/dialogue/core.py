@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections import defaultdict
+from collections.abc import AsyncIterator
 
 from actions import legal_aid_check
 from actions.reply import Responder
@@ -31,11 +32,27 @@ class DialogueCore:
         self._nlu = nlu
         self._responder = responder
         self._states = states or MemoryStateStore()
-        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # conversation -> (lock, turns holding or waiting for it); dropped at zero so
+        # a long-running bot does not keep one lock per citizen ever seen.
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def _serial(self, conversation: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(conversation, (asyncio.Lock(), 0))
+        self._locks[conversation] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[conversation]
+            if users == 1:
+                del self._locks[conversation]
+            else:
+                self._locks[conversation] = (lock, users - 1)
 
     async def handle_text(self, text: str, conversation: str = "anonymous") -> Turn:
         """The turn for one free-text message."""
-        async with self._locks[conversation]:
+        async with self._serial(conversation):
             state = await self._states.get(conversation)
             nlu = await self._nlu.understand(text)
             state = self._remember(state, nlu)
@@ -52,7 +69,7 @@ class DialogueCore:
 
     async def handle_button(self, payload: str, conversation: str = "anonymous") -> Turn:
         """The turn for a button press (its payload, e.g. `intent:legal_aid_apply`)."""
-        async with self._locks[conversation]:
+        async with self._serial(conversation):
             state = await self._states.get(conversation)
             nlu = await self._nlu.understand("")
             replies: list[Reply]

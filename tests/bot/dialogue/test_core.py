@@ -65,3 +65,8 @@ async def test_turns_of_one_conversation_run_in_order(answerer):
     core = DialogueCore(SlowNLU({}), Responder(answerer))
     await asyncio.gather(core.handle_text("first", "same"), core.handle_text("second", "same"))
     assert order == ["first", "second"]
+
+
+async def test_no_lock_is_kept_for_finished_conversations(core):
+    await asyncio.gather(*(core.handle_text("复议要钱吗", f"c{i % 7}") for i in range(50)))
+    assert core._locks == {}
