@@ -50,7 +50,8 @@ class RasaServer:
         self.model = model
         self.port = port or free_loopback_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.token = secrets.token_urlsafe(24)
+        # Hex only: a urlsafe token may start with '-', which Rasa's parser takes for a flag.
+        self.token = secrets.token_hex(24)
         self._process: asyncio.subprocess.Process | None = None
         self._log_task: asyncio.Task[None] | None = None
 
@@ -59,24 +60,24 @@ class RasaServer:
         """Process id of the running server, if any."""
         return self._process.pid if self._process else None
 
+    def command(self) -> list[str]:
+        """The `rasa run` command line, bound to loopback."""
+        return [
+            str(rasa_executable(self._settings)),
+            "run",
+            "--enable-api",
+            f"--auth-token={self.token}",
+            f"--model={self.model}",
+            "--interface=127.0.0.1",
+            f"--port={self.port}",
+        ]
+
     async def start(self) -> None:
         """Start Rasa and return once it answers with the model loaded."""
         # Given a missing file, Rasa silently loads the newest model it can find instead.
         if not self.model.is_file():
             raise RasaStartError(f"model file not found: {self.model}")
-        command = [
-            str(rasa_executable(self._settings)),
-            "run",
-            "--enable-api",
-            "--auth-token",
-            self.token,
-            "--model",
-            str(self.model),
-            "--interface",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-        ]
+        command = self.command()
         env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
         log.info("starting Rasa on %s with %s", self.url, self.model.name)
         self._process = await asyncio.create_subprocess_exec(
