@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from actions.faq import FaqEntry, squash
 from bot import texts
 from bot.corpus.index import PassageRecord
-from bot.corpus.retrieval import Hit, Retriever, local_fact
+from bot.corpus.retrieval import ARTICLE_NUMBER, SENTENCE, Hit, Retriever, local_fact
 from bot.types import Button, NLUResult, Reply, Topic
 
 # BM25 scores below this found nothing a citizen should be shown (calibrated on the
 # corpus: unrelated questions score under 3, on-topic article matches above 5).
 MIN_SCORE = 4.0
 QUOTE_CHARS = 150
-_SENTENCE = re.compile(r"[^。；！？]+[。；！？]?")
 
 
 @dataclass(frozen=True)
@@ -41,8 +39,8 @@ def citation_label(record: PassageRecord) -> str:
 
 def sentences(text: str) -> list[str]:
     """The sentences of a passage, without its leading 第X条."""
-    body = re.sub(r"^第[^条]+条\s*", "", text.replace("\n", ""))
-    return _SENTENCE.findall(body) or [body]
+    body = ARTICLE_NUMBER.sub("", text.replace("\n", ""))
+    return SENTENCE.findall(body) or [body]
 
 
 def excerpt(text: str, phrase: str | None = None, limit: int = QUOTE_CHARS) -> str:
@@ -145,11 +143,8 @@ class Answerer:
         record, _ = max(cited, key=lambda rc: ranked.get(rc[0].id, 0.0))
         if ranked.get(record.id, 0.0) <= 0:
             return cited[0]
-        best = max(
-            sentences(record.text),
-            key=lambda s: len(wanted & set(self._retriever.tokenize(s))),
-        )
-        return record, best
+        best = max(self._retriever.sentences(record), key=lambda s: len(wanted & s[2]))
+        return record, best[0]
 
     def _local(self, text: str, topic: Topic, districts: list[str]) -> tuple[str, str] | None:
         for district in filter(None, districts):

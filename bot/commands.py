@@ -42,14 +42,14 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 def evaluate_command(settings: Settings, args: argparse.Namespace) -> int:
     """Score the pipeline on a JSONL file."""
     try:
-        load_cases(args.file)
+        cases = load_cases(args.file)
     except (OSError, EvalFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
     async def main() -> int:
         async with services(settings) as svc:
-            await evaluate(svc.dialogue, args.file)
+            await evaluate(svc.dialogue, cases, args.file)
         return 0
 
     return _guarded(main)

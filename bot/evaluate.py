@@ -146,9 +146,8 @@ def report(outcome: Outcome, out: TextIO) -> None:
     )
 
 
-async def evaluate(dialogue: DialogueCore, path: Path) -> Outcome:
-    """Load, run and report, printing to stdout with progress on stderr."""
-    cases = load_cases(path)
+async def evaluate(dialogue: DialogueCore, cases: list[Case], path: Path) -> Outcome:
+    """Run and report, printing to stdout with progress on stderr."""
     print(f"evaluating {len(cases)} questions from {path}", file=sys.stderr, flush=True)
     outcome = await run_cases(dialogue, cases, progress=sys.stderr)
     report(outcome, sys.stdout)

@@ -19,6 +19,11 @@ POLICY_WEIGHT = 0.6  # local reports support answers; the statutes carry them
 SUPERSEDED_WEIGHT = 0.35
 
 
+# One sentence: up to and including its end mark (full- or half-width).
+SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
+ARTICLE_NUMBER = re.compile(r"^第[^条]+条\s*")
+
+
 class IndexMissing(RuntimeError):
     """The corpus has not been ingested: run `python -m bot corpus ingest`."""
 
@@ -39,6 +44,7 @@ class Retriever:
         self._bm25 = bm25
         self._tokenizer = tokenizer
         self._articles = {(r.doc_key, r.article): r for r in records if r.article}
+        self._sentences: dict[int, list[tuple[str, str, frozenset[str]]]] = {}
         self._weights = {
             topic: np.array([self._weight(r, topic) for r in records], dtype=np.float32)
             for topic in ("mediation", "legal_aid", "admin_review", "other")
@@ -71,6 +77,21 @@ class Retriever:
         """The retrieval tokens of `text`."""
         return self._tokenizer.tokens(text)
 
+    def sentences(self, record: PassageRecord) -> list[tuple[str, str, frozenset[str]]]:
+        """A passage's sentences as (original, simplified, tokens); computed once per passage."""
+        found = self._sentences.get(record.id)
+        if found is None:
+            # Paragraph breaks inside an article do not end a sentence; 第X条 is not quoted.
+            text = ARTICLE_NUMBER.sub("", record.text.replace("\n", ""))
+            simplified = to_simplified(text)
+            found = []
+            for match in SENTENCE.finditer(simplified):
+                # t2s maps character for character, so offsets carry over to the original.
+                original = text[match.start() : match.end()].strip()
+                found.append((original, match.group(), frozenset(self.tokenize(match.group()))))
+            self._sentences[record.id] = found
+        return found
+
     def article(self, doc_key: str, article: str) -> PassageRecord | None:
         """One article of a statute by its document key and number (第X条)."""
         return self._articles.get((doc_key, article))
@@ -95,7 +116,6 @@ TOPIC_TERMS: dict[str, tuple[str, ...]] = {
     "legal_aid": ("法律援助", "法援"),
     "admin_review": ("行政复议", "复议"),
 }
-_SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,13 +136,10 @@ def local_fact(retriever: Retriever, text: str, topic: str, region: str) -> Loca
     for record in retriever.records:
         if record.kind != "policy" or not any(r in region or region in r for r in record.regions):
             continue
-        for sentence in _SENTENCE.findall(to_simplified(record.text)):
-            if not any(term in sentence for term in terms):
+        for original, simplified, tokens in retriever.sentences(record):
+            if not any(term in simplified for term in terms):
                 continue
-            overlap = len(wanted & set(retriever.tokenize(sentence)))
-            key = (overlap, -len(sentence))
+            key = (len(wanted & tokens), -len(simplified))
             if best is None or key > best[:2]:
-                start = to_simplified(record.text).index(sentence)
-                original = record.text[start : start + len(sentence)]
-                best = (*key, LocalFact(record, original.strip()))
+                best = (*key, LocalFact(record, original))
     return best[2] if best else None
