@@ -107,3 +107,11 @@ class Responder:
             text = texts.FEEDBACK_THANKS if value == "up" else texts.FEEDBACK_SORRY
             return [Reply(text, next_buttons([]))]
         return [Reply(texts.UNSURE, MAIN_MENU)]
+
+    def to_command(self, command: str) -> list[Reply]:
+        """The replies to a channel command (`start`, `help`, `menu`)."""
+        if command == "start":
+            return [Reply(f"{texts.GREETING}\n\n{texts.PRIVACY_NOTICE}", MAIN_MENU)]
+        if command == "menu":
+            return [Reply(texts.MENU_PROMPT, MAIN_MENU)]
+        return [Reply(texts.HELP, MAIN_MENU)]

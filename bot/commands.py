@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from telegram.error import TelegramError
 
+from bot.channels.telegram import TelegramChannel
 from bot.corpus.service import ensure_corpus
 from bot.evaluate import EvalFileError, evaluate, load_cases
 from bot.rasa.server import RasaStartError
@@ -17,23 +20,30 @@ from bot.runtime import run_main, services
 from bot.settings import Settings
 from bot.web.app import create_app
 
-STARTUP_ERRORS = (TrainingError, RasaStartError, OSError)
+STARTUP_ERRORS = (TrainingError, RasaStartError, OSError, TelegramError)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     """Rasa, then the web chat; until Ctrl-C or SIGTERM."""
 
     async def main() -> int:
-        async with services(settings) as svc:
-            runner = web.AppRunner(create_app(svc))
+        async with services(settings) as svc, contextlib.AsyncExitStack() as stack:
+            telegram = None
+            if settings.telegram_bot_token is not None:
+                telegram = TelegramChannel(settings, svc.chat)
+            runner = web.AppRunner(create_app(svc, telegram))
             await runner.setup()
+            stack.push_async_callback(runner.cleanup)
             site = web.TCPSite(runner, settings.web_host, settings.web_port)
             await site.start()
             print(f"==> web chat: http://{settings.web_host}:{settings.web_port}/", flush=True)
-            try:
-                await asyncio.Event().wait()
-            finally:
-                await runner.cleanup()
+            if telegram is not None:
+                await telegram.start()
+                stack.push_async_callback(telegram.stop)
+                print(f"==> Telegram: @{telegram.username}", flush=True)
+            else:
+                print("==> Telegram: off (set TELEGRAM_BOT_TOKEN to start it)", flush=True)
+            await asyncio.Event().wait()
         return 0
 
     return _guarded(main)

@@ -15,6 +15,7 @@ import aiohttp
 from actions.answers import Answerer, Contacts
 from actions.faq import load_faq
 from actions.reply import Responder
+from bot.chat import ChatService
 from bot.corpus.service import load_retriever
 from bot.dialogue.core import DialogueCore
 from bot.nlu.client import NLUService, RasaClient
@@ -35,6 +36,7 @@ class Services:
     settings: Settings
     nlu: NLUService
     dialogue: DialogueCore
+    chat: ChatService
     rasa: RasaServer | None
     http: aiohttp.ClientSession
 
@@ -58,9 +60,9 @@ async def services(settings: Settings) -> AsyncIterator[Services]:
         http = await stack.enter_async_context(aiohttp.ClientSession())
         client = RasaClient(http, url, token, settings.rasa_timeout)
         nlu = NLUService(client, retry_after=settings.rasa_retry_after)
-        states = DbStateStore(sessionmaker(engine))
-        dialogue = DialogueCore(nlu, Responder(answerer), states)
-        yield Services(settings, nlu, dialogue, rasa, http)
+        sessions = sessionmaker(engine)
+        dialogue = DialogueCore(nlu, Responder(answerer), DbStateStore(sessions))
+        yield Services(settings, nlu, dialogue, ChatService(dialogue, sessions), rasa, http)
 
 
 def run_main(main: Callable[[], Awaitable[T]]) -> T:

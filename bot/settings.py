@@ -40,6 +40,15 @@ class Settings(BaseSettings):
     web_port: int = Field(default=8080, ge=0, le=65535)
 
     telegram_bot_token: SecretStr | None = None
+    # The Bot API server; tests and benchmarks point this at a local fake.
+    telegram_api_url: str = "https://api.telegram.org"
+    # Long polling by default; with WEBHOOK_URL, Telegram posts updates to its path here.
+    webhook_url: str | None = None
+    # Checked on every webhook call; a fresh random one per start when unset.
+    webhook_secret: SecretStr | None = None
+    telegram_poll_timeout: int = Field(default=30, ge=0, le=50)
+    # Telegram's limit for messages per second across all chats.
+    telegram_max_rate: float = Field(default=30.0, gt=0)
 
     @model_validator(mode="after")
     def _rasa_pair(self) -> Settings:

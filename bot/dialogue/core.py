@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
 
 from actions import legal_aid_check
 from actions.reply import Responder
 from bot import texts
 from bot.dialogue.state import ConversationState, MemoryStateStore, StateStore
 from bot.nlu.client import NLUService
+from bot.serial import KeyedLock
 from bot.types import Button, NLUResult, Reply, Topic, Turn
 
 log = logging.getLogger(__name__)
@@ -32,30 +30,17 @@ class DialogueCore:
         self._nlu = nlu
         self._responder = responder
         self._states = states or MemoryStateStore()
-        # conversation -> (lock, turns holding or waiting for it); dropped at zero so
-        # a long-running bot does not keep one lock per citizen ever seen.
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
-
-    @contextlib.asynccontextmanager
-    async def _serial(self, conversation: str) -> AsyncIterator[None]:
-        lock, users = self._locks.get(conversation, (asyncio.Lock(), 0))
-        self._locks[conversation] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[conversation]
-            if users == 1:
-                del self._locks[conversation]
-            else:
-                self._locks[conversation] = (lock, users - 1)
+        self._serial = KeyedLock()
 
     async def handle_text(self, text: str, conversation: str = "anonymous") -> Turn:
         """The turn for one free-text message."""
-        async with self._serial(conversation):
+        async with self._serial.hold(conversation):
             state = await self._states.get(conversation)
             nlu = await self._nlu.understand(text)
             state = self._remember(state, nlu)
+            if state.human:
+                await self._states.put(conversation, state)
+                return Turn(nlu, [])
             if state.form == legal_aid_check.FORM and self._answers_form(state, text, nlu):
                 form_state, replies = legal_aid_check.answer(state.form_state, text)
                 state = self._form(state, form_state)
@@ -69,11 +54,13 @@ class DialogueCore:
 
     async def handle_button(self, payload: str, conversation: str = "anonymous") -> Turn:
         """The turn for a button press (its payload, e.g. `intent:legal_aid_apply`)."""
-        async with self._serial(conversation):
+        async with self._serial.hold(conversation):
             state = await self._states.get(conversation)
             nlu = await self._nlu.understand("")
             replies: list[Reply]
-            if payload == "check:start":
+            if state.human:
+                replies = []
+            elif payload == "check:start":
                 fresh, first = legal_aid_check.start()
                 state, replies = self._form(state, fresh), [first]
             elif payload == "check:resume" and state.form:
@@ -87,6 +74,23 @@ class DialogueCore:
                     replies = self._offer_resume(replies)
             await self._states.put(conversation, state)
         return Turn(nlu, replies)
+
+    async def handle_command(self, command: str, conversation: str = "anonymous") -> Turn:
+        """The turn for a channel command: `start`, `help` or `menu`; others get help."""
+        async with self._serial.hold(conversation):
+            state = await self._states.get(conversation)
+        nlu = await self._nlu.understand("")
+        if state.human:
+            return Turn(nlu, [])
+        replies = self._responder.to_command(command)
+        return Turn(nlu, self._offer_resume(replies) if state.form else replies)
+
+    async def handle_media(self, conversation: str = "anonymous") -> Turn:
+        """The turn for a photo, voice message, file or other non-text message."""
+        async with self._serial.hold(conversation):
+            state = await self._states.get(conversation)
+        nlu = await self._nlu.understand("")
+        return Turn(nlu, [] if state.human else [Reply(texts.MEDIA_NEEDS_TEXT)])
 
     @staticmethod
     def _answers_form(state: ConversationState, text: str, nlu: NLUResult) -> bool:

@@ -8,12 +8,14 @@ from typing import Any, Protocol
 
 @dataclass(frozen=True)
 class ConversationState:
-    """Current topic, an open guided form and its answers, and the citizen's district."""
+    """Current topic, an open guided form and its answers, the district, who holds it."""
 
     topic: str | None = None
     form: str | None = None
     form_state: dict[str, Any] = field(default_factory=dict)
     district: str | None = None
+    # Set while a human operator has the conversation: the bot then says nothing itself.
+    human: str | None = None
 
     def with_(self, **changes: Any) -> ConversationState:
         """A copy with some fields changed."""

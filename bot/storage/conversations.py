@@ -20,7 +20,11 @@ async def load_state(session: AsyncSession, conversation: str) -> ConversationSt
     if row is None:
         return ConversationState()
     return ConversationState(
-        topic=row.topic, form=row.form, form_state=dict(row.form_state or {}), district=row.district
+        topic=row.topic,
+        form=row.form,
+        form_state=dict(row.form_state or {}),
+        district=row.district,
+        human=row.human,
     )
 
 
@@ -33,6 +37,7 @@ async def save_state(session: AsyncSession, conversation: str, state: Conversati
         session.add(row)
     row.updated_at = now
     row.topic, row.form, row.district = state.topic, state.form, state.district
+    row.human = state.human
     row.form_state = dict(state.form_state)
 
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -63,3 +73,41 @@ class Conversation(Base):
     form: Mapped[str | None] = mapped_column(String(32))
     form_state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     district: Mapped[str | None] = mapped_column(String(32))
+    channel: Mapped[str | None] = mapped_column(String(16))
+    # Who holds the conversation when a human operator has it; None while the bot does.
+    human: Mapped[str | None] = mapped_column(String(64))
+
+
+class Message(Base):
+    """One message in or out; inbound ones are written before they are processed.
+
+    `external_id` is the channel's own id (a Telegram update, a web client's message
+    id) and is unique per channel, so a message delivered twice is answered once.
+    """
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id"),
+        Index("ix_messages_conversation", "conversation_id", "id"),
+        Index("ix_messages_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(16))
+    direction: Mapped[str] = mapped_column(String(3))  # in | out
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # text | button | command | media | reply
+    body: Mapped[str] = mapped_column(Text)
+    # Inbound: what the channel needs to process it again after a restart.
+    # Outbound: the reply's buttons and sources.
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Inbound only: pending -> ready (replies chosen, in `replies`) -> answered.
+    status: Mapped[str | None] = mapped_column(String(16))
+    replies: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    reply_to: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    sent_ref: Mapped[str | None] = mapped_column(String(64))  # the channel's id of a sent reply
+    intent: Mapped[str | None] = mapped_column(String(64))
+    topic: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    handled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

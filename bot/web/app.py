@@ -1,93 +1,209 @@
-"""The aiohttp application: the web chat page and its JSON endpoints."""
+"""The aiohttp application: the web chat (page, embed script, WebSocket, HTTP fallback)."""
 
 from __future__ import annotations
 
+import logging
+import re
 import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
-from bot.types import Reply, Turn
+from bot import texts
+from bot.chat import ChatService, Inbound, Kind, Outcome, reply_to_json
 
 if TYPE_CHECKING:
+    from bot.channels.telegram import TelegramChannel
     from bot.runtime import Services
+
+log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
 MAX_BODY = 64 * 1024
 MAX_TEXT = 10_000
 COOKIE = "hotline_chat"
+COOKIE_AGE = 30 * 86400
+CHANNEL = "web"
+SESSION = re.compile(r"[0-9a-f]{32}")
+CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+COMMANDS = ("start", "help", "menu")
+FIELDS: dict[str, tuple[Kind, str]] = {
+    "message": ("text", "text"),
+    "button": ("button", "payload"),
+    "start": ("command", ""),
+}
 
 SERVICES: web.AppKey[Services] = web.AppKey("services")
 
 
-def _reply_json(reply: Reply) -> dict[str, Any]:
+class BadMessage(ValueError):
+    """A web chat message that is not well formed; the text says why."""
+
+
+def _chat(request: web.Request) -> ChatService:
+    return request.app[SERVICES].chat
+
+
+def _session(request: web.Request) -> str:
+    """The anonymous session: the cookie, else one the page kept, else a new one."""
+    for known in (request.cookies.get(COOKIE, ""), request.query.get("session", "")):
+        if SESSION.fullmatch(known):
+            return known
+    return secrets.token_hex(16)
+
+
+def _keep_session(response: web.StreamResponse, session: str) -> None:
+    response.set_cookie(COOKIE, session, httponly=True, samesite="Lax", max_age=COOKIE_AGE)
+
+
+def to_inbound(session: str, body: Any) -> Inbound:
+    """A web chat message (`{"type", "id", "text" | "payload"}`) as the chat service takes it."""
+    if not isinstance(body, dict):
+        raise BadMessage("expected a JSON object")
+    entry = FIELDS.get(str(body.get("type", "message")))
+    if entry is None:
+        raise BadMessage('"type" must be "message", "button" or "start"')
+    kind, field = entry
+    client_id = body.get("id")
+    if client_id is not None and not (
+        isinstance(client_id, str) and CLIENT_ID.fullmatch(client_id)
+    ):
+        raise BadMessage('"id" must be 1-64 letters, digits, "-" or "_"')
+    value = body.get(field) if field else "start"
+    if not isinstance(value, str):
+        raise BadMessage(f'expected {{"{field}": "..."}}')
+    if len(value) > MAX_TEXT:
+        raise BadMessage(f"at most {MAX_TEXT} characters")
+    if kind == "text" and value.strip().startswith("/"):
+        command = value.strip()[1:].split(" ", 1)[0].lower()
+        kind = "command"
+        value = command if command in COMMANDS else "help"
+    external = f"{session}:{client_id}" if client_id else None
+    return Inbound(f"web:{session}", CHANNEL, external, kind, value)
+
+
+def _outcome_json(outcome: Outcome, in_reply_to: Any = None) -> dict[str, Any]:
     return {
-        "text": reply.text,
-        "buttons": [{"label": b.label, "payload": b.payload} for b in reply.buttons],
-        "sources": list(reply.sources),
+        "type": "replies",
+        "in_reply_to": in_reply_to,
+        "duplicate": outcome.duplicate,
+        "topic": outcome.topic,
+        "intent": outcome.intent,
+        "replies": [reply_to_json(r) for r in outcome.replies],
     }
 
 
-async def index(request: web.Request) -> web.FileResponse:
-    """The chat page."""
-    return web.FileResponse(STATIC / "index.html")
+async def _history(chat: ChatService, session: str) -> list[dict[str, Any]]:
+    return [
+        {"from": who, **reply_to_json(reply)} for who, reply in await chat.history(f"web:{session}")
+    ]
 
 
-async def _field(request: web.Request, name: str) -> str:
-    if request.content_type != "application/json":
-        raise web.HTTPUnsupportedMediaType(text="expected application/json")
-    try:
-        body = await request.json()
-    except ValueError as exc:
-        raise web.HTTPBadRequest(text="body is not valid JSON") from exc
-    value = body.get(name) if isinstance(body, dict) else None
-    if not isinstance(value, str):
-        raise web.HTTPBadRequest(text=f'expected {{"{name}": "..."}}')
-    if len(value) > MAX_TEXT:
-        raise web.HTTPRequestEntityTooLarge(max_size=MAX_TEXT, actual_size=len(value))
-    return value
-
-
-def _respond(request: web.Request, turn: Turn, conversation: str) -> web.Response:
-    response = web.json_response(
-        {
-            "topic": turn.nlu.topic.value,
-            "intent": turn.nlu.intent,
-            "replies": [_reply_json(r) for r in turn.replies],
-        }
-    )
-    response.set_cookie(COOKIE, conversation, httponly=True, samesite="Lax", max_age=30 * 86400)
+async def index(request: web.Request) -> web.StreamResponse:
+    """The chat page; it also starts the anonymous session."""
+    response = web.FileResponse(STATIC / "index.html")
+    _keep_session(response, _session(request))
     return response
 
 
-def _conversation(request: web.Request) -> str:
-    known = request.cookies.get(COOKIE, "")
-    return known if known.isalnum() and len(known) == 32 else secrets.token_hex(16)
+async def embed(request: web.Request) -> web.FileResponse:
+    """The script a bureau puts on its own site to open the chat in a corner frame."""
+    return web.FileResponse(STATIC / "embed.js", headers={"Cache-Control": "max-age=3600"})
+
+
+async def _json_body(request: web.Request) -> Any:
+    if request.content_type != "application/json":
+        raise web.HTTPUnsupportedMediaType(text="expected application/json")
+    try:
+        return await request.json()
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise web.HTTPBadRequest(text="body is not valid JSON") from exc
+
+
+async def _post(request: web.Request, kind: str) -> web.Response:
+    body = await _json_body(request)
+    if isinstance(body, dict):
+        body = {**body, "type": kind}
+    session = _session(request)
+    try:
+        inbound = to_inbound(session, body)
+    except BadMessage as exc:
+        if str(exc).startswith("at most"):
+            raise web.HTTPRequestEntityTooLarge(max_size=MAX_TEXT, actual_size=-1) from exc
+        raise web.HTTPBadRequest(text=str(exc)) from exc
+    outcome = await _chat(request).handle(inbound)
+    response = web.json_response(_outcome_json(outcome, body.get("id")))
+    _keep_session(response, session)
+    return response
 
 
 async def message(request: web.Request) -> web.Response:
-    """One citizen message in, the bot's replies out."""
-    text = await _field(request, "text")
-    conversation = _conversation(request)
-    turn = await request.app[SERVICES].dialogue.handle_text(text, f"web:{conversation}")
-    return _respond(request, turn, conversation)
+    """HTTP fallback: one citizen message in, the bot's replies out."""
+    return await _post(request, "message")
 
 
 async def button(request: web.Request) -> web.Response:
-    """One button press in, the bot's replies out."""
-    payload = await _field(request, "payload")
-    conversation = _conversation(request)
-    turn = await request.app[SERVICES].dialogue.handle_button(payload, f"web:{conversation}")
-    return _respond(request, turn, conversation)
+    """HTTP fallback: one button press in, the bot's replies out."""
+    return await _post(request, "button")
 
 
-def create_app(services: Services) -> web.Application:
-    """The web application over the running services."""
+async def history(request: web.Request) -> web.Response:
+    """HTTP fallback: the conversation so far, for a page opened again."""
+    session = _session(request)
+    response = web.json_response(
+        {"session": session, "history": await _history(_chat(request), session)}
+    )
+    _keep_session(response, session)
+    return response
+
+
+async def websocket(request: web.Request) -> web.WebSocketResponse:
+    """The live chat: `hello` with the history first, then one `replies` per message."""
+    session = _session(request)
+    chat = _chat(request)
+    ws = web.WebSocketResponse(heartbeat=30, max_msg_size=MAX_BODY)
+    _keep_session(ws, session)
+    await ws.prepare(request)
+    await ws.send_json(
+        {"type": "hello", "session": session, "history": await _history(chat, session)}
+    )
+    async for frame in ws:
+        if frame.type != WSMsgType.TEXT:
+            continue
+        try:
+            body = frame.json()
+        except ValueError:
+            await ws.send_json(
+                {"type": "error", "in_reply_to": None, "text": texts.WEB_BAD_MESSAGE}
+            )
+            continue
+        try:
+            inbound = to_inbound(session, body)
+        except BadMessage as exc:
+            log.info("web chat message refused: %s", exc)
+            in_reply_to = body.get("id") if isinstance(body, dict) else None
+            await ws.send_json(
+                {"type": "error", "in_reply_to": in_reply_to, "text": texts.WEB_BAD_MESSAGE}
+            )
+            continue
+        # One message at a time per connection keeps the replies in the citizen's order.
+        outcome = await chat.handle(inbound)
+        await ws.send_json(_outcome_json(outcome, body.get("id")))
+    return ws
+
+
+def create_app(services: Services, telegram: TelegramChannel | None = None) -> web.Application:
+    """The web application over the running services (and Telegram's webhook route)."""
     app = web.Application(client_max_size=MAX_BODY)
     app[SERVICES] = services
     app.router.add_get("/", index)
+    app.router.add_get("/embed.js", embed)
+    app.router.add_get("/ws", websocket)
+    app.router.add_get("/api/history", history)
     app.router.add_post("/api/message", message)
     app.router.add_post("/api/button", button)
     app.router.add_static("/static", STATIC)
+    if telegram is not None and telegram.webhook_url:
+        app.router.add_post(telegram.webhook_path, telegram.webhook)
     return app

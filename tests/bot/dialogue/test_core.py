@@ -69,4 +69,23 @@ async def test_turns_of_one_conversation_run_in_order(answerer):
 
 async def test_no_lock_is_kept_for_finished_conversations(core):
     await asyncio.gather(*(core.handle_text("复议要钱吗", f"c{i % 7}") for i in range(50)))
-    assert core._locks == {}
+    assert len(core._serial) == 0
+
+
+async def test_bot_says_nothing_while_a_human_holds_the_conversation(core):
+    states = core._states
+    await states.put("c9", (await states.get("c9")).with_(human="operator-1"))
+    assert (await core.handle_text("复议要钱吗", "c9")).replies == []
+    assert (await core.handle_button("intent:legal_aid_time", "c9")).replies == []
+    assert (await core.handle_command("start", "c9")).replies == []
+    assert (await core.handle_media("c9")).replies == []
+
+
+async def test_commands_and_media_get_their_replies(core):
+    start = (await core.handle_command("start", "c1")).replies[0]
+    assert "隐私说明" in start.text
+    assert [b.payload for b in start.buttons] == [
+        "topic:mediation", "topic:legal_aid", "topic:admin_review", "human",
+    ]  # fmt: skip
+    assert "/menu" in (await core.handle_command("nonsense", "c1")).replies[0].text
+    assert "文字" in (await core.handle_media("c1")).replies[0].text

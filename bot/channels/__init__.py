@@ -1,0 +1,1 @@
+"""Thin adapters between messaging channels and the chat service."""

@@ -1,0 +1,268 @@
+"""The Telegram channel: updates in by long polling or webhook, replies out through PTB."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import secrets
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from telegram import BotCommand, LinkPreviewOptions, Message, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import NetworkError, RetryAfter, TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot import texts
+from bot.channels.ordered import OrderedDispatch
+from bot.channels.telegram_format import keyboard, render
+from bot.chat import ChatService, Inbound
+from bot.settings import Settings
+from bot.types import Reply
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
+COMMANDS = ("start", "help", "menu")
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+MEDIA = (
+    "photo", "voice", "video", "video_note", "audio", "document",
+    "sticker", "animation", "location", "venue", "contact",
+)  # fmt: skip
+GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
+SERVICE_KEY = "telegram_channel"
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def _conversation(message: Message, user_id: int | None) -> str:
+    # In a group each member has a conversation of their own with the bot.
+    chat = message.chat
+    return f"tg:{chat.id}:{user_id}" if chat.type in GROUPS else f"tg:{chat.id}"
+
+
+def _addressed(message: Message, username: str) -> bool:
+    text = message.text or message.caption or ""
+    reply = message.reply_to_message
+    replied_to_bot = reply is not None and reply.from_user is not None and reply.from_user.is_bot
+    return replied_to_bot or f"@{username}".lower() in text.lower()
+
+
+def to_inbound(update: Update, username: str) -> Inbound | None:
+    """What a citizen's update says, or None for updates the bot does not answer."""
+    external = f"update:{update.update_id}"
+    data: dict[str, Any] = update.to_dict()
+    query = update.callback_query
+    if query is not None:
+        if not isinstance(query.message, Message) or not query.data:
+            return None
+        conversation = _conversation(query.message, query.from_user.id)
+        return Inbound(conversation, CHANNEL, external, "button", query.data, data)
+    message = update.message or update.edited_message
+    if message is None:
+        return None
+    user_id = message.from_user.id if message.from_user else None
+    conversation = _conversation(message, user_id)
+    if message.chat.type in GROUPS and not _addressed(message, username):
+        return None
+    text = (message.text or "").strip()
+    if text.startswith("/"):
+        word, _, _ = text[1:].partition(" ")
+        name, _, target = word.partition("@")
+        if target and target.lower() != username.lower():
+            return None
+        command = name.lower() if name.lower() in COMMANDS else "help"
+        return Inbound(conversation, CHANNEL, external, "command", command, data)
+    if text:
+        body = text.replace(f"@{username}", "").strip() or text
+        return Inbound(conversation, CHANNEL, external, "text", body, data)
+    kind = next((name for name in MEDIA if getattr(message, name, None)), None)
+    if kind is None:
+        return None
+    return Inbound(conversation, CHANNEL, external, "media", kind, data)
+
+
+async def _on_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if isinstance(update, Update):
+        await context.bot_data[SERVICE_KEY].answer(update)
+
+
+async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the failure with its update, and tell the citizen rather than say nothing."""
+    if not isinstance(update, Update):
+        log.error("Telegram error: %s", context.error, exc_info=context.error)
+        return
+    chat = update.effective_chat
+    log.error(
+        "update %s (chat %s) failed: %s",
+        update.update_id,
+        chat.id if chat else "-",
+        context.error,
+        exc_info=context.error,
+    )
+    if chat is not None:
+        try:
+            await context.bot.send_message(chat.id, texts.ERROR_SORRY)
+        except TelegramError as exc:
+            log.warning("could not tell chat %s about the failure: %s", chat.id, exc)
+
+
+def _seconds(value: int | dt.timedelta) -> float:
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+class TelegramChannel:
+    """Receives updates, stores each before confirming it, answers through the chat service."""
+
+    def __init__(self, settings: Settings, chat: ChatService) -> None:
+        if settings.telegram_bot_token is None:
+            raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+        api = settings.telegram_api_url.rstrip("/")
+        limiter = AIORateLimiter(overall_max_rate=settings.telegram_max_rate, max_retries=5)
+        self.application: Application[Any, Any, Any, Any, Any, Any] = (
+            ApplicationBuilder()
+            .token(settings.telegram_bot_token.get_secret_value())
+            .base_url(f"{api}/bot")
+            .base_file_url(f"{api}/file/bot")
+            .rate_limiter(limiter)
+            .updater(None)
+            .build()
+        )
+        self.application.bot_data[SERVICE_KEY] = self
+        self.application.add_handler(TypeHandler(Update, _on_update))
+        self.application.add_error_handler(_on_error)
+        self.chat = chat
+        self.webhook_url = settings.webhook_url
+        secret = settings.webhook_secret
+        self.secret = secret.get_secret_value() if secret else secrets.token_urlsafe(32)
+        self._poll_timeout = settings.telegram_poll_timeout
+        self._dispatch = OrderedDispatch()
+        self._poller: asyncio.Task[None] | None = None
+
+    @property
+    def webhook_path(self) -> str:
+        """The path of the web server's webhook route."""
+        path = urlsplit(self.webhook_url).path if self.webhook_url else ""
+        return path or "/telegram/webhook"
+
+    @property
+    def username(self) -> str:
+        """The bot's @username, known after start-up."""
+        return str(self.application.bot.username)
+
+    async def start(self) -> None:
+        """Log in, replay what was stored but not answered, then start receiving."""
+        await self.application.initialize()
+        await self.application.start()
+        bot = self.application.bot
+        await bot.set_my_commands([BotCommand(c, d) for c, d in texts.TELEGRAM_COMMANDS.items()])
+        for inbound in await self.chat.unfinished(CHANNEL):
+            update = Update.de_json(inbound.data or {}, bot)
+            if update is not None:
+                self._submit(inbound.conversation, update)
+        if self.webhook_url:
+            await bot.set_webhook(
+                self.webhook_url, secret_token=self.secret, allowed_updates=ALLOWED_UPDATES
+            )
+            log.info("Telegram webhook at %s", self.webhook_url)
+        else:
+            await bot.delete_webhook()
+            self._poller = asyncio.create_task(self._poll())
+            log.info("Telegram long polling as @%s", self.username)
+
+    async def stop(self, grace: float = 10.0) -> None:
+        """Stop receiving, let running answers finish for up to `grace` seconds, log out."""
+        if self._poller is not None:
+            self._poller.cancel()
+            await asyncio.gather(self._poller, return_exceptions=True)
+        if not await self._dispatch.join(grace):
+            log.warning("stopping with answers in progress; they are replayed at next start")
+            await self._dispatch.cancel()
+        await self.application.stop()
+        await self.application.shutdown()
+
+    async def answer(self, update: Update) -> None:
+        """Answer one update through the chat service (called by PTB's handler)."""
+        inbound = to_inbound(update, self.username)
+        chat = update.effective_chat
+        if inbound is None or chat is None:
+            return
+        if update.callback_query is not None:
+            try:
+                await update.callback_query.answer()
+            except TelegramError as exc:  # an old button: the answer still follows
+                log.debug("callback answer failed: %s", exc)
+        message = update.effective_message
+        thread = message.message_thread_id if message and message.is_topic_message else None
+        footer = texts.GROUP_PRIVATE_HINT if chat.type in GROUPS else ""
+
+        async def send(reply: Reply) -> str | None:
+            pieces = render(reply, footer)
+            sent = None
+            for number, piece in enumerate(pieces, 1):
+                sent = await self.application.bot.send_message(
+                    chat.id,
+                    piece,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard(reply) if number == len(pieces) else None,
+                    message_thread_id=thread,
+                    link_preview_options=NO_PREVIEW,
+                )
+            return str(sent.message_id) if sent else None
+
+        await self.chat.handle(inbound, send)
+
+    async def receive(self, update: Update) -> None:
+        """Store an update durably, then queue it behind its conversation's earlier ones."""
+        inbound = to_inbound(update, self.username)
+        if inbound is not None:
+            await self.chat.accept(inbound)
+        self._submit(inbound.conversation if inbound else f"update:{update.update_id}", update)
+
+    def _submit(self, key: str, update: Update) -> None:
+        self._dispatch.submit(key, lambda: self.application.process_update(update))
+
+    async def _poll(self) -> None:
+        # Updates are fetched here rather than by PTB's Updater so that each is stored
+        # before the next getUpdates call confirms it to Telegram.
+        bot, offset, pause = self.application.bot, None, 1.0
+        while True:
+            try:
+                updates = await bot.get_updates(
+                    offset=offset,
+                    timeout=self._poll_timeout,
+                    allowed_updates=ALLOWED_UPDATES,
+                    read_timeout=self._poll_timeout + 10,
+                )
+                for update in updates:
+                    await self.receive(update)
+                    offset = update.update_id + 1
+                pause = 1.0
+            except RetryAfter as exc:
+                await asyncio.sleep(_seconds(exc.retry_after))
+            except NetworkError as exc:
+                log.warning("getUpdates failed (%s); retrying in %.0f s", exc, pause)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 30.0)
+            except Exception:
+                # The database refused an update: it stays unconfirmed and comes again.
+                log.exception("could not store an update; retrying in %.0f s", pause)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 30.0)
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        """The webhook route: 403 without the right secret, 200 once the update is stored."""
+        given = request.headers.get(SECRET_HEADER, "")
+        if not secrets.compare_digest(given.encode(), self.secret.encode()):
+            raise web.HTTPForbidden(text="wrong or missing secret token")
+        try:
+            data = await request.json()
+            update = Update.de_json(data, self.application.bot) if isinstance(data, dict) else None
+        except (ValueError, KeyError, TypeError) as exc:
+            raise web.HTTPBadRequest(text="not a Telegram update") from exc
+        if update is None:
+            raise web.HTTPBadRequest(text="not a Telegram update")
+        await self.receive(update)
+        return web.Response(text="ok")

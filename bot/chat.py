@@ -1,0 +1,152 @@
+"""Every channel's messages go through here: stored first, answered once, in order."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.dialogue.core import DialogueCore
+from bot.serial import KeyedLock
+from bot.storage import messages as repo
+from bot.storage.models import Message
+from bot.types import Button, Reply, Turn
+
+log = logging.getLogger(__name__)
+
+Kind = Literal["text", "button", "command", "media"]
+# Sends one reply on the channel; returns the channel's id of the sent message.
+Sender = Callable[[Reply], Awaitable[str | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One message from a citizen, as every channel hands it over."""
+
+    conversation: str
+    channel: str
+    # The channel's own id of this delivery; None when the channel has none.
+    external_id: str | None
+    kind: Kind
+    body: str
+    data: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one inbound message."""
+
+    replies: list[Reply]
+    # It had been answered before: the channel must not send the replies again.
+    duplicate: bool
+    intent: str | None = None
+    topic: str | None = None
+
+
+def reply_to_json(reply: Reply) -> dict[str, Any]:
+    """A reply as stored and as the web chat receives it."""
+    return {
+        "text": reply.text,
+        "buttons": [{"label": b.label, "payload": b.payload} for b in reply.buttons],
+        "sources": list(reply.sources),
+    }
+
+
+def reply_from_json(data: dict[str, Any]) -> Reply:
+    """The reverse of `reply_to_json`."""
+    buttons = tuple(Button(b["label"], b["payload"]) for b in data.get("buttons", ()))
+    return Reply(data["text"], buttons, tuple(data.get("sources", ())))
+
+
+def inbound_from_row(row: Message) -> Inbound:
+    """The inbound message a stored row records."""
+    kind: Kind = row.kind  # type: ignore[assignment]
+    return Inbound(row.conversation_id, row.channel, row.external_id, kind, row.body, row.data)
+
+
+class ChatService:
+    """Stores each inbound message, has the dialogue core answer it, records the replies.
+
+    Messages of one conversation go through one at a time, in arrival order, from
+    storing to the last reply sent; different conversations run concurrently.
+    """
+
+    def __init__(self, dialogue: DialogueCore, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.dialogue = dialogue
+        self._sessions = sessions
+        self._serial = KeyedLock()
+
+    async def accept(self, inbound: Inbound) -> bool:
+        """Store a message before anything else happens to it; False if it was stored before."""
+        async with self._sessions() as session:
+            _, new = await repo.add_inbound(
+                session,
+                conversation=inbound.conversation,
+                channel=inbound.channel,
+                external_id=inbound.external_id,
+                kind=inbound.kind,
+                body=inbound.body,
+                data=inbound.data,
+            )
+        return new
+
+    async def handle(self, inbound: Inbound, send: Sender | None = None) -> Outcome:
+        """Answer a message unless it was answered before; `send` delivers each reply."""
+        async with self._serial.hold(inbound.conversation), self._sessions() as session:
+            row, _ = await repo.add_inbound(
+                session,
+                conversation=inbound.conversation,
+                channel=inbound.channel,
+                external_id=inbound.external_id,
+                kind=inbound.kind,
+                body=inbound.body,
+                data=inbound.data,
+            )
+            if row.status == repo.ANSWERED:
+                return Outcome(self._stored(row), True, row.intent, row.topic)
+            if row.status == repo.PENDING:
+                turn = await self._turn(inbound)
+                stored = [reply_to_json(r) for r in turn.replies]
+                topic = turn.nlu.topic.value if turn.nlu.intent != "nlu_fallback" else None
+                await repo.set_replies(session, row.id, stored, turn.nlu.intent, topic)
+            replies = self._stored(row)
+            # After a restart between two replies, only the ones not yet sent go out.
+            for reply in replies[await repo.count_sent(session, row.id) :]:
+                ref = await send(reply) if send is not None else None
+                await repo.add_outbound(session, row, reply.text, reply_to_json(reply), ref)
+            await repo.mark_answered(session, row.id)
+            return Outcome(replies, False, row.intent, row.topic)
+
+    async def unfinished(self, channel: str) -> list[Inbound]:
+        """Messages of a channel stored but not answered (e.g. before a crash), oldest first."""
+        async with self._sessions() as session:
+            return [inbound_from_row(row) for row in await repo.unfinished(session, channel)]
+
+    async def history(self, conversation: str, limit: int = 50) -> list[tuple[str, Reply]]:
+        """The conversation's last messages as (`citizen` | `bot`, reply), oldest first."""
+        async with self._sessions() as session:
+            rows = await repo.recent(session, conversation, limit)
+        shown: list[tuple[str, Reply]] = []
+        for row in rows:
+            if row.direction == "out":
+                shown.append(("bot", reply_from_json(row.data or {"text": row.body})))
+            elif row.kind == "text":
+                shown.append(("citizen", Reply(row.body)))
+        return shown
+
+    async def _turn(self, inbound: Inbound) -> Turn:
+        conversation = inbound.conversation
+        if inbound.kind == "button":
+            return await self.dialogue.handle_button(inbound.body, conversation)
+        if inbound.kind == "command":
+            return await self.dialogue.handle_command(inbound.body, conversation)
+        if inbound.kind == "media":
+            return await self.dialogue.handle_media(conversation)
+        return await self.dialogue.handle_text(inbound.body, conversation)
+
+    @staticmethod
+    def _stored(row: Message) -> list[Reply]:
+        return [reply_from_json(r) for r in row.replies or ()]

@@ -1,0 +1,149 @@
+"""Repository functions for messages: the durable record of what came in and went out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.models import Conversation, Message
+
+PENDING, READY, ANSWERED = "pending", "ready", "answered"
+UNFINISHED = (PENDING, READY)
+
+
+def now() -> dt.datetime:
+    """The current time, timezone-aware."""
+    return dt.datetime.now(dt.UTC)
+
+
+async def ensure_conversation(session: AsyncSession, conversation: str, channel: str) -> None:
+    """Create the conversation's row if it is new (the caller commits)."""
+    if await session.get(Conversation, conversation) is None:
+        stamp = now()
+        session.add(
+            Conversation(
+                id=conversation, created_at=stamp, updated_at=stamp, channel=channel, form_state={}
+            )
+        )
+        await session.flush()
+
+
+async def find_inbound(session: AsyncSession, channel: str, external_id: str) -> Message | None:
+    """The inbound message a channel knows by `external_id`, if it was stored."""
+    query = select(Message).where(Message.channel == channel, Message.external_id == external_id)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def add_inbound(
+    session: AsyncSession,
+    *,
+    conversation: str,
+    channel: str,
+    external_id: str | None,
+    kind: str,
+    body: str,
+    data: dict[str, Any] | None = None,
+) -> tuple[Message, bool]:
+    """Store an inbound message and commit; `(message, False)` when it was stored before."""
+    if external_id is not None and (known := await find_inbound(session, channel, external_id)):
+        return known, False
+    await ensure_conversation(session, conversation, channel)
+    row = Message(
+        conversation_id=conversation,
+        channel=channel,
+        direction="in",
+        external_id=external_id,
+        kind=kind,
+        body=body,
+        data=data,
+        status=PENDING,
+        created_at=now(),
+    )
+    session.add(row)
+    try:
+        await session.commit()
+    except IntegrityError:
+        # Another task stored the same delivery between our look-up and insert.
+        await session.rollback()
+        if external_id is None:
+            raise
+        known = await find_inbound(session, channel, external_id)
+        if known is None:
+            raise
+        return known, False
+    return row, True
+
+
+async def set_replies(
+    session: AsyncSession,
+    message_id: int,
+    replies: list[dict[str, Any]],
+    intent: str | None,
+    topic: str | None,
+) -> None:
+    """Record the replies chosen for an inbound message before any is sent, and commit."""
+    row = await session.get_one(Message, message_id)
+    row.replies, row.intent, row.topic, row.status = replies, intent, topic, READY
+    await session.commit()
+
+
+async def add_outbound(
+    session: AsyncSession,
+    inbound: Message,
+    text: str,
+    data: dict[str, Any],
+    sent_ref: str | None,
+) -> None:
+    """Record one reply that was sent, and commit."""
+    session.add(
+        Message(
+            conversation_id=inbound.conversation_id,
+            channel=inbound.channel,
+            direction="out",
+            kind="reply",
+            body=text,
+            data=data,
+            reply_to=inbound.id,
+            sent_ref=sent_ref,
+            created_at=now(),
+        )
+    )
+    await session.commit()
+
+
+async def count_sent(session: AsyncSession, message_id: int) -> int:
+    """How many replies to an inbound message were already sent."""
+    query = select(func.count()).select_from(Message).where(Message.reply_to == message_id)
+    return int((await session.execute(query)).scalar_one())
+
+
+async def mark_answered(session: AsyncSession, message_id: int) -> None:
+    """Close an inbound message: every reply is out. Commits."""
+    row = await session.get_one(Message, message_id)
+    row.status, row.handled_at = ANSWERED, now()
+    await session.commit()
+
+
+async def unfinished(session: AsyncSession, channel: str) -> list[Message]:
+    """Inbound messages of a channel stored but not yet answered, oldest first."""
+    query = (
+        select(Message)
+        .where(Message.channel == channel, Message.status.in_(UNFINISHED))
+        .order_by(Message.id)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def recent(session: AsyncSession, conversation: str, limit: int = 50) -> list[Message]:
+    """The last `limit` messages of a conversation, oldest first."""
+    query = (
+        select(Message)
+        .where(Message.conversation_id == conversation)
+        .order_by(Message.id.desc())
+        .limit(limit)
+    )
+    return list(reversed((await session.execute(query)).scalars().all()))
