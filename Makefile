@@ -15,7 +15,7 @@ run: train          ## Rasa and the bot (web chat on 127.0.0.1; Telegram when TE
 	@$(PY) -m bot run
 
 test: train         ## unit tests, then the tests against a real Rasa server
-	@$(PY) -m pytest -q -p no:cacheprovider
+	@scripts/with-postgres.sh $(PY) -m pytest -q -p no:cacheprovider
 
 lint: install
 	@.venv/bin/ruff check .

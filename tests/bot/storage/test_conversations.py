@@ -1,16 +1,6 @@
-import pytest
-
 from bot.dialogue.state import ConversationState
 from bot.storage.conversations import DbStateStore
 from bot.storage.db import make_engine, migrate, sessionmaker
-
-
-@pytest.fixture
-async def engine(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'bot.db'}")
-    await migrate(engine)
-    yield engine
-    await engine.dispose()
 
 
 async def test_unknown_conversation_gets_a_fresh_state(engine):
@@ -28,13 +18,12 @@ async def test_state_round_trips_and_updates(engine):
     assert (await store.get("tg:1")).form is None
 
 
-async def test_state_survives_a_new_engine(tmp_path):
-    url = f"sqlite:///{tmp_path / 'bot.db'}"
-    first = make_engine(url)
+async def test_state_survives_a_new_engine(database_url):
+    first = make_engine(database_url)
     await migrate(first)
     await DbStateStore(sessionmaker(first)).put("web:a", ConversationState(district="高港"))
     await first.dispose()
-    second = make_engine(url)
+    second = make_engine(database_url)
     await migrate(second)  # idempotent
     assert (await DbStateStore(sessionmaker(second)).get("web:a")).district == "高港"
     await second.dispose()
