@@ -110,8 +110,8 @@ class ChatService:
             if row.status == repo.PENDING:
                 turn = await self._turn(inbound)
                 stored = [reply_to_json(r) for r in turn.replies]
-                topic = turn.nlu.topic.value if turn.nlu.intent != "nlu_fallback" else None
-                await repo.set_replies(session, row.id, stored, turn.nlu.intent, topic)
+                intent, topic = turn.nlu.intent, turn.nlu.topic.value
+                await repo.set_replies(session, row.id, stored, intent, topic)
             replies = self._stored(row)
             # After a restart between two replies, only the ones not yet sent go out.
             for reply in replies[await repo.count_sent(session, row.id) :]:

@@ -11,6 +11,7 @@ import aiohttp
 import pytest
 
 from bot.rasa.server import free_loopback_port
+from tests.fakes.telegram_api import FakeTelegram
 
 pytestmark = pytest.mark.rasa
 
@@ -29,8 +30,8 @@ async def read_until(stream: asyncio.StreamReader, marker: str, seen: list[str],
                 return line
 
 
-async def start_bot(project_root, port):
-    env = {**os.environ, "WEB_PORT": str(port), "WEB_HOST": "127.0.0.1"}
+async def start_bot(project_root, port, **extra):
+    env = {**os.environ, "WEB_PORT": str(port), "WEB_HOST": "127.0.0.1", **extra}
     env.pop("RASA_URL", None)
     env.pop("RASA_TOKEN", None)
     return await asyncio.create_subprocess_exec(
@@ -48,14 +49,31 @@ async def ask(session, port, text):
         return await response.json()
 
 
-async def test_run_serves_degrades_when_rasa_dies_and_stops_cleanly(project_root):
+async def test_run_serves_web_and_telegram_degrades_when_rasa_dies_and_stops_cleanly(
+    project_root, tmp_path
+):
     port = free_loopback_port()
-    bot = await start_bot(project_root, port)
+    fake = FakeTelegram()
+    await fake.start()
+    bot = await start_bot(
+        project_root,
+        port,
+        TELEGRAM_BOT_TOKEN=fake.token,
+        TELEGRAM_API_URL=fake.base_url.removesuffix("/bot"),
+        TELEGRAM_POLL_TIMEOUT="1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+    )
     seen: list[str] = []
     try:
         await read_until(bot.stdout, "web chat: http://127.0.0.1:", seen, limit=240)
+        await read_until(bot.stdout, "Telegram: @hotline_test_bot", seen, limit=30)
         rasa_pids = [p.pid for p in psutil.Process(bot.pid).children(recursive=True)]
         assert rasa_pids, "Rasa should run as a child of the bot"
+        fake.command(42, "/start")
+        fake.message(42, "行政复议要交钱吗")
+        start, answer = await fake.wait_for_messages(42, 2, timeout=30)
+        assert "隐私说明" in start.text
+        assert "<i>依据：" in answer.text and "行政复议法" in answer.text
         async with aiohttp.ClientSession() as session:
             answer = await ask(session, port, "被城管罚了五百块不服咋办")
             assert answer["topic"] == "admin_review"
@@ -72,7 +90,9 @@ async def test_run_serves_degrades_when_rasa_dies_and_stops_cleanly(project_root
             bot.send_signal(signal.SIGTERM)
         async with asyncio.timeout(30):
             rest, _ = await bot.communicate()
+        await fake.stop()
     log = "".join(seen) + rest.decode("utf-8", "replace")
+    assert fake.token not in log
     assert bot.returncode in (0, 130, -signal.SIGTERM), log
     for pid in rasa_pids:
         assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
