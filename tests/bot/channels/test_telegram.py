@@ -3,6 +3,8 @@ import contextlib
 import time
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 
 from actions.reply import Responder
 from bot import texts
@@ -196,19 +198,17 @@ async def test_webhook_checks_the_secret(fake, engine, answerer):
     async with running(
         fake, engine, answerer, webhook_url="http://127.0.0.1:1/telegram/hook"
     ) as channel:
-        from aiohttp.test_utils import TestClient, TestServer
-        from aiohttp import web
-
         app = web.Application()
         app.router.add_post(channel.webhook_path, channel.webhook)
         async with TestClient(TestServer(app)) as client:
             hook = str(client.make_url(channel.webhook_path))
             assert fake.calls("setWebhook")[0].params["secret_token"] == channel.secret
-            update = {"update_id": 900, "message": {
-                "message_id": 1, "date": 0, "chat": {"id": CHAT, "type": "private"},
-                "from": {"id": CHAT, "is_bot": False, "first_name": "测"}, "text": "复议要钱吗"}}  # fmt: skip
+            citizen = {"id": CHAT, "is_bot": False, "first_name": "测"}
+            chat = {"id": CHAT, "type": "private"}
+            message = {"message_id": 1, "date": 0, "chat": chat, "from": citizen}
+            update = {"update_id": 900, "message": {**message, "text": "复议要钱吗"}}
             assert await fake.post_to_webhook(dict(update), url=hook, secret=None) == 403
-            assert await fake.post_to_webhook(dict(update), url=hook, secret="wrong") == 403
+            assert await fake.post_to_webhook(dict(update), url=hook, secret="wrong") == 403  # noqa: S106
             await asyncio.sleep(0.3)
             assert fake.messages_to(CHAT) == []
             assert await fake.post_to_webhook(dict(update), url=hook) == 200
