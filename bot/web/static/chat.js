@@ -249,14 +249,20 @@
 
   // ---- the history (from hello or /api/history) ----
 
-  // The history's items not on screen yet: those after the longest overlap of the end of
-  // what is shown with the history. Without any overlap the screen is drawn again.
+  // The history's items not on screen yet. Usually the history is what is shown plus
+  // the new items; when it is cut to the last messages, they are those after the longest
+  // overlap of the end of what is shown with the history. null: no overlap at all.
   function fresh(history) {
     var keys = history.map(function (item) { return key(item.from, String(item.text || "")); });
+    var i;
+    if (keys.length >= shown.length) {
+      for (i = 0; i < shown.length && keys[i] === shown[i]; i++);
+      if (i === shown.length) return history.slice(shown.length);
+    }
     for (var end = keys.length; end > 0; end--) {
       var n = Math.min(end, shown.length);
       var same = n > 0;
-      for (var i = 1; same && i <= n; i++) {
+      for (i = 1; same && i <= n; i++) {
         if (keys[end - i] !== shown[shown.length - i]) same = false;
       }
       if (same) return history.slice(end);
