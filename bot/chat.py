@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -17,9 +18,12 @@ from bot.types import Button, Reply, Turn
 
 log = logging.getLogger(__name__)
 
+KNOWN_CONVERSATIONS = 10_000
 Kind = Literal["text", "button", "command", "media"]
 # Sends one reply on the channel; returns the channel's id of the sent message.
 Sender = Callable[[Reply], Awaitable[str | None]]
+# Delivers a whole turn at once.
+Ready = Callable[["Outcome"], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,47 +82,87 @@ class ChatService:
         self.dialogue = dialogue
         self._sessions = sessions
         self._serial = KeyedLock()
+        # Conversations known to have their row, so storing a message needs no look-up.
+        self._known: OrderedDict[str, None] = OrderedDict()
+        # Rows stored by `accept` whose turn has not started yet.
+        self._fresh: dict[tuple[str, str], Message] = {}
 
     async def accept(self, inbound: Inbound) -> bool:
         """Store a message before anything else happens to it; False if it was stored before."""
         async with self._sessions() as session:
-            _, new = await repo.add_inbound(
-                session,
-                conversation=inbound.conversation,
-                channel=inbound.channel,
-                external_id=inbound.external_id,
-                kind=inbound.kind,
-                body=inbound.body,
-                data=inbound.data,
-            )
+            row, new = await self._store(session, inbound, look_first=False)
+        if new and inbound.external_id is not None and len(self._fresh) < KNOWN_CONVERSATIONS:
+            self._fresh[(inbound.channel, inbound.external_id)] = row
         return new
 
-    async def handle(self, inbound: Inbound, send: Sender | None = None) -> Outcome:
-        """Answer a message unless it was answered before; `send` delivers each reply."""
+    async def handle(
+        self,
+        inbound: Inbound,
+        send: Sender | None = None,
+        *,
+        ready: Ready | None = None,
+        accepted: bool = False,
+    ) -> Outcome:
+        """Answer a message unless it was answered before.
+
+        `send` delivers each reply (Telegram); `ready` gets all of a turn's replies
+        at once as soon as they are chosen and stored (the web chat); `accepted`
+        says the channel stored the message with `accept` already.
+        """
         async with self._serial.hold(inbound.conversation), self._sessions() as session:
-            row, _ = await repo.add_inbound(
-                session,
-                conversation=inbound.conversation,
-                channel=inbound.channel,
-                external_id=inbound.external_id,
-                kind=inbound.kind,
-                body=inbound.body,
-                data=inbound.data,
-            )
+            fresh = self._fresh.pop((inbound.channel, inbound.external_id or ""), None)
+            if fresh is not None:
+                # Just stored by `accept` and not handled since: no need to read it back.
+                row = await session.merge(fresh, load=False)
+            else:
+                row, _ = await self._store(session, inbound, look_first=accepted)
             if row.status == repo.ANSWERED:
                 return Outcome(self._stored(row), True, row.intent, row.topic)
+            sent = 0
             if row.status == repo.PENDING:
                 turn = await self._turn(inbound)
                 stored = [reply_to_json(r) for r in turn.replies]
                 intent, topic = turn.nlu.intent, turn.nlu.topic.value
                 await repo.set_replies(session, row.id, stored, intent, topic)
+            else:
+                # Stopped after choosing the replies: only the ones not yet sent go out.
+                sent = await repo.count_sent(session, row.id)
             replies = self._stored(row)
-            # After a restart between two replies, only the ones not yet sent go out.
-            for reply in replies[await repo.count_sent(session, row.id) :]:
-                ref = await send(reply) if send is not None else None
-                await repo.add_outbound(session, row, reply.text, reply_to_json(reply), ref)
-            await repo.mark_answered(session, row.id)
+            if ready is not None:
+                await ready(Outcome(replies, False, row.intent, row.topic))
+            try:
+                for reply in replies[sent:]:
+                    ref = await send(reply) if send is not None else None
+                    repo.add_outbound(session, row, reply.text, reply_to_json(reply), ref)
+            except Exception:
+                await session.commit()  # the replies that did go out are not sent again
+                raise
+            await repo.mark_answered(session, row)
             return Outcome(replies, False, row.intent, row.topic)
+
+    def forget(self, conversation: str) -> None:
+        """Drop what is cached about a conversation whose rows were deleted."""
+        self._known.pop(conversation, None)
+
+    async def _store(
+        self, session: AsyncSession, inbound: Inbound, *, look_first: bool
+    ) -> tuple[Message, bool]:
+        row, new = await repo.add_inbound(
+            session,
+            conversation=inbound.conversation,
+            channel=inbound.channel,
+            external_id=inbound.external_id,
+            kind=inbound.kind,
+            body=inbound.body,
+            data=inbound.data,
+            look_first=look_first,
+            conversation_exists=inbound.conversation in self._known,
+        )
+        self._known[inbound.conversation] = None
+        self._known.move_to_end(inbound.conversation)
+        if len(self._known) > KNOWN_CONVERSATIONS:
+            self._known.popitem(last=False)
+        return row, new
 
     async def unfinished(self, channel: str) -> list[Inbound]:
         """Messages of a channel stored but not answered (e.g. before a crash), oldest first."""

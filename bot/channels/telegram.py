@@ -140,6 +140,8 @@ class TelegramChannel:
         self._poll_timeout = settings.telegram_poll_timeout
         self._dispatch = OrderedDispatch()
         self._poller: asyncio.Task[None] | None = None
+        # Updates stored and queued, so the handler need not read them again.
+        self._received: dict[int, Inbound] = {}
 
     @property
     def webhook_path(self) -> str:
@@ -185,7 +187,7 @@ class TelegramChannel:
 
     async def answer(self, update: Update) -> None:
         """Answer one update through the chat service (called by PTB's handler)."""
-        inbound = to_inbound(update, self.username)
+        inbound = self._received.pop(update.update_id, None) or to_inbound(update, self.username)
         chat = update.effective_chat
         if inbound is None or chat is None:
             return
@@ -212,13 +214,14 @@ class TelegramChannel:
                 )
             return str(sent.message_id) if sent else None
 
-        await self.chat.handle(inbound, send)
+        await self.chat.handle(inbound, send, accepted=True)
 
     async def receive(self, update: Update) -> None:
         """Store an update durably, then queue it behind its conversation's earlier ones."""
         inbound = to_inbound(update, self.username)
         if inbound is not None:
             await self.chat.accept(inbound)
+            self._received[update.update_id] = inbound
         self._submit(inbound.conversation if inbound else f"update:{update.update_id}", update)
 
     def _submit(self, key: str, update: Update) -> None:

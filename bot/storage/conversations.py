@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dialogue.state import ConversationState
@@ -30,30 +32,61 @@ async def load_state(session: AsyncSession, conversation: str) -> ConversationSt
 
 async def save_state(session: AsyncSession, conversation: str, state: ConversationState) -> None:
     """Insert or update the state of a conversation (the caller commits)."""
-    row = await session.get(Conversation, conversation)
     now = _now()
-    if row is None:
-        row = Conversation(id=conversation, created_at=now)
-        session.add(row)
-    row.updated_at = now
-    row.topic, row.form, row.district = state.topic, state.form, state.district
-    row.human = state.human
-    row.form_state = dict(state.form_state)
+    values = {
+        "updated_at": now,
+        "topic": state.topic,
+        "form": state.form,
+        "district": state.district,
+        "human": state.human,
+        "form_state": dict(state.form_state),
+    }
+    # The row usually exists (stored with the conversation's first message): one UPDATE.
+    result = await session.execute(
+        update(Conversation).where(Conversation.id == conversation).values(**values)
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        session.add(Conversation(id=conversation, created_at=now, **values))
 
 
 class DbStateStore:
-    """Conversation states in the database, so a restart resumes where the citizen was."""
+    """Conversation states in the database, so a restart resumes where the citizen was.
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    Recently used states are also kept in memory: the bot is the database's only
+    writer of states, so the copy is never stale, and an unchanged state is not
+    written again.
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], cached: int = 10_000) -> None:
         self._sessions = sessions
+        self._cache: OrderedDict[str, ConversationState] = OrderedDict()
+        self._cached = cached
 
     async def get(self, conversation: str) -> ConversationState:
         """The state of a conversation; a fresh one if unknown."""
-        async with self._sessions() as session:
-            return await load_state(session, conversation)
+        state = self._cache.get(conversation)
+        if state is None:
+            async with self._sessions() as session:
+                state = await load_state(session, conversation)
+            self._remember(conversation, state)
+        return state
 
     async def put(self, conversation: str, state: ConversationState) -> None:
         """Remember the state of a conversation."""
+        if self._cache.get(conversation) == state:
+            return
+        self._cache.pop(conversation, None)  # a failed write must not leave a newer copy
         async with self._sessions() as session:
             await save_state(session, conversation, state)
             await session.commit()
+        self._remember(conversation, state)
+
+    def forget(self, conversation: str) -> None:
+        """Drop the in-memory copy, e.g. after the row was changed by other means."""
+        self._cache.pop(conversation, None)
+
+    def _remember(self, conversation: str, state: ConversationState) -> None:
+        self._cache[conversation] = state
+        self._cache.move_to_end(conversation)
+        while len(self._cache) > self._cached:
+            self._cache.popitem(last=False)

@@ -44,6 +44,7 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
@@ -54,7 +55,13 @@ def make_engine(url: str) -> AsyncEngine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, pool_pre_ping=True)
+    if url.startswith("sqlite"):
+        # One connection: SQLite takes one writer at a time, and writers on several
+        # connections wait in its busy handler's sleeps instead of in a fair queue.
+        # A file has no connection to lose, so no ping before each checkout either.
+        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)
+    else:
+        engine = create_async_engine(url, pool_pre_ping=True)
     if url.startswith("sqlite"):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine

@@ -47,11 +47,21 @@ async def add_inbound(
     kind: str,
     body: str,
     data: dict[str, Any] | None = None,
+    look_first: bool = True,
+    conversation_exists: bool = False,
 ) -> tuple[Message, bool]:
-    """Store an inbound message and commit; `(message, False)` when it was stored before."""
-    if external_id is not None and (known := await find_inbound(session, channel, external_id)):
-        return known, False
-    await ensure_conversation(session, conversation, channel)
+    """Store an inbound message and commit; `(message, False)` when it was stored before.
+
+    `look_first=False` saves a query when the message is most likely new: a
+    duplicate is then found through the unique constraint instead.
+    """
+    if look_first and external_id is not None:
+        known = await find_inbound(session, channel, external_id)
+        if known is not None:
+            await session.commit()  # no transaction (nor connection) is held past here
+            return known, False
+    if not conversation_exists:
+        await ensure_conversation(session, conversation, channel)
     row = Message(
         conversation_id=conversation,
         channel=channel,
@@ -67,13 +77,14 @@ async def add_inbound(
     try:
         await session.commit()
     except IntegrityError:
-        # Another task stored the same delivery between our look-up and insert.
+        # Stored before, or by another task between our look-up and insert.
         await session.rollback()
         if external_id is None:
             raise
         known = await find_inbound(session, channel, external_id)
         if known is None:
             raise
+        await session.commit()
         return known, False
     return row, True
 
@@ -91,14 +102,14 @@ async def set_replies(
     await session.commit()
 
 
-async def add_outbound(
+def add_outbound(
     session: AsyncSession,
     inbound: Message,
     text: str,
     data: dict[str, Any],
     sent_ref: str | None,
 ) -> None:
-    """Record one reply that was sent, and commit."""
+    """Record one reply that was sent (the caller commits)."""
     session.add(
         Message(
             conversation_id=inbound.conversation_id,
@@ -112,18 +123,18 @@ async def add_outbound(
             created_at=now(),
         )
     )
-    await session.commit()
 
 
 async def count_sent(session: AsyncSession, message_id: int) -> int:
-    """How many replies to an inbound message were already sent."""
+    """How many replies to an inbound message were already sent (ends the transaction)."""
     query = select(func.count()).select_from(Message).where(Message.reply_to == message_id)
-    return int((await session.execute(query)).scalar_one())
+    count = int((await session.execute(query)).scalar_one())
+    await session.commit()
+    return count
 
 
-async def mark_answered(session: AsyncSession, message_id: int) -> None:
-    """Close an inbound message: every reply is out. Commits."""
-    row = await session.get_one(Message, message_id)
+async def mark_answered(session: AsyncSession, row: Message) -> None:
+    """Close an inbound message (every reply is out) with the replies recorded. Commits."""
     row.status, row.handled_at = ANSWERED, now()
     await session.commit()
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 
 from bot import texts
 from bot.chat import ChatService, Inbound, Kind, Outcome, reply_to_json
@@ -35,6 +36,7 @@ FIELDS: dict[str, tuple[Kind, str]] = {
 }
 
 SERVICES: web.AppKey[Services] = web.AppKey("services")
+SOCKETS: web.AppKey[weakref.WeakSet[web.WebSocketResponse]] = web.AppKey("sockets")
 
 
 class BadMessage(ValueError):
@@ -165,6 +167,7 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     ws = web.WebSocketResponse(heartbeat=30, max_msg_size=MAX_BODY)
     _keep_session(ws, session)
     await ws.prepare(request)
+    request.app[SOCKETS].add(ws)
     await ws.send_json(
         {"type": "hello", "session": session, "history": await _history(chat, session)}
     )
@@ -187,16 +190,31 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
                 {"type": "error", "in_reply_to": in_reply_to, "text": texts.WEB_BAD_MESSAGE}
             )
             continue
+        in_reply_to = body.get("id")
+
+        async def deliver(outcome: Outcome, in_reply_to: Any = in_reply_to) -> None:
+            await ws.send_json(_outcome_json(outcome, in_reply_to))
+
         # One message at a time per connection keeps the replies in the citizen's order.
-        outcome = await chat.handle(inbound)
-        await ws.send_json(_outcome_json(outcome, body.get("id")))
+        outcome = await chat.handle(inbound, ready=deliver)
+        if outcome.duplicate:
+            await deliver(outcome)
     return ws
+
+
+async def _close_sockets(app: web.Application) -> None:
+    # Open chats would otherwise hold the server's shutdown for its whole timeout.
+    sockets = app[SOCKETS]
+    for ws in [*sockets]:
+        await ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown")
 
 
 def create_app(services: Services, telegram: TelegramChannel | None = None) -> web.Application:
     """The web application over the running services (and Telegram's webhook route)."""
     app = web.Application(client_max_size=MAX_BODY)
     app[SERVICES] = services
+    app[SOCKETS] = weakref.WeakSet()
+    app.on_shutdown.append(_close_sockets)
     app.router.add_get("/", index)
     app.router.add_get("/embed.js", embed)
     app.router.add_get("/ws", websocket)
