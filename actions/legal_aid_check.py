@@ -125,6 +125,6 @@ def verdict(answers: dict[str, str]) -> Reply:
     parts.append(texts.CASE_NOTICE)
     buttons = (
         Button(texts.INTENT_BUTTONS["legal_aid_apply"], "intent:legal_aid_apply"),
-        Button(texts.HUMAN_BUTTON, "human"),
+        Button(texts.HUMAN_BUTTON, "human:intake"),
     )
     return Reply("\n\n".join(parts), buttons, ("《中华人民共和国法律援助法》",))

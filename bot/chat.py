@@ -6,7 +6,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -16,6 +16,9 @@ from bot.storage import messages as repo
 from bot.storage.models import Message
 from bot.types import Button, Reply, Turn
 
+if TYPE_CHECKING:
+    from bot.handoff.service import HandoffService
+
 log = logging.getLogger(__name__)
 
 KNOWN_CONVERSATIONS = 10_000
@@ -24,6 +27,16 @@ Kind = Literal["text", "button", "command", "media"]
 Sender = Callable[[Reply], Awaitable[str | None]]
 # Delivers a whole turn at once.
 Ready = Callable[["Outcome"], Awaitable[None]]
+
+
+class Deliverer(Protocol):
+    """A channel's way to reach a citizen outside a turn (operator messages)."""
+
+    async def deliver(self, conversation: str, reply: Reply, sender: str | None) -> str | None:
+        """Send one message; returns the channel's id of it, if any."""
+
+    async def deliver_copy(self, conversation: str, source: dict[str, int], sender: str) -> bool:
+        """Copy an operator's photo or file; False when the channel cannot show it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +63,11 @@ class Outcome:
     topic: str | None = None
 
 
-def reply_to_json(reply: Reply) -> dict[str, Any]:
+def reply_to_json(reply: Reply, sender: str | None = None) -> dict[str, Any]:
     """A reply as stored and as the web chat receives it."""
+    extra = {"sender": sender} if sender else {}
     return {
+        **extra,
         "text": reply.text,
         "buttons": [{"label": b.label, "payload": b.payload} for b in reply.buttons],
         "sources": list(reply.sources),
@@ -86,6 +101,37 @@ class ChatService:
         self._known: OrderedDict[str, None] = OrderedDict()
         # Rows stored by `accept` whose turn has not started yet.
         self._fresh: dict[tuple[str, str], Message] = {}
+        self.handoff: HandoffService | None = None
+        self._deliverers: dict[str, Deliverer] = {}
+
+    def register(self, channel: str, deliverer: Deliverer) -> None:
+        """Let `push` reach the citizens of a channel."""
+        self._deliverers[channel] = deliverer
+
+    async def push(
+        self,
+        conversation: str,
+        text: str,
+        *,
+        sender: str | None = None,
+        buttons: tuple[Button, ...] = (),
+    ) -> None:
+        """Send a message that answers no inbound one (an operator's, a rating request)."""
+        channel = conversation.split(":", 1)[0]
+        channel = {"tg": "telegram"}.get(channel, channel)
+        reply = Reply(text, buttons)
+        deliverer = self._deliverers.get(channel)
+        ref = await deliverer.deliver(conversation, reply, sender) if deliverer else None
+        async with self._sessions() as session:
+            kind = "operator" if sender else "notice"
+            repo.add_pushed(session, conversation, channel, kind, reply_to_json(reply, sender), ref)
+            await session.commit()
+
+    async def push_media(self, conversation: str, source: dict[str, int], sender: str) -> bool:
+        """Copy an operator's photo or file to the citizen, if the channel can show it."""
+        channel = conversation.split(":", 1)[0]
+        deliverer = self._deliverers.get({"tg": "telegram"}.get(channel, channel))
+        return deliverer is not None and await deliverer.deliver_copy(conversation, source, sender)
 
     async def accept(self, inbound: Inbound) -> bool:
         """Store a message before anything else happens to it; False if it was stored before."""
@@ -121,6 +167,8 @@ class ChatService:
             sent = 0
             if row.status == repo.PENDING:
                 turn = await self._turn(inbound)
+                if turn.relay:
+                    await self._relay(inbound)
                 stored = [reply_to_json(r) for r in turn.replies]
                 intent, topic = turn.nlu.intent, turn.nlu.topic.value
                 await repo.set_replies(session, row.id, stored, intent, topic)
@@ -170,16 +218,25 @@ class ChatService:
             return [inbound_from_row(row) for row in await repo.unfinished(session, channel)]
 
     async def history(self, conversation: str, limit: int = 50) -> list[tuple[str, Reply]]:
-        """The conversation's last messages as (`citizen` | `bot`, reply), oldest first."""
+        """The last messages as (`citizen` | `bot` | `operator`, reply), oldest first."""
         async with self._sessions() as session:
             rows = await repo.recent(session, conversation, limit)
         shown: list[tuple[str, Reply]] = []
         for row in rows:
             if row.direction == "out":
-                shown.append(("bot", reply_from_json(row.data or {"text": row.body})))
+                who = "operator" if row.kind == "operator" else "bot"
+                shown.append((who, reply_from_json(row.data or {"text": row.body})))
             elif row.kind == "text":
                 shown.append(("citizen", Reply(row.body)))
         return shown
+
+    async def _relay(self, inbound: Inbound) -> None:
+        # A human has the conversation: the operators see the message instead.
+        if self.handoff is None:
+            return
+        handoff = (await self.dialogue.state(inbound.conversation)).handoff
+        if handoff is not None:
+            await self.handoff.from_citizen(handoff, inbound)
 
     async def _turn(self, inbound: Inbound) -> Turn:
         conversation = inbound.conversation

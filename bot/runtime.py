@@ -18,6 +18,8 @@ from actions.reply import Responder
 from bot.chat import ChatService
 from bot.corpus.service import load_retriever
 from bot.dialogue.core import DialogueCore
+from bot.handoff.config import build_handoff
+from bot.handoff.service import HandoffService
 from bot.nlu.client import NLUService, RasaClient
 from bot.rasa.server import RasaServer
 from bot.rasa.training import train
@@ -37,6 +39,7 @@ class Services:
     nlu: NLUService
     dialogue: DialogueCore
     chat: ChatService
+    handoff: HandoffService
     rasa: RasaServer | None
     http: aiohttp.ClientSession
 
@@ -61,8 +64,11 @@ async def services(settings: Settings) -> AsyncIterator[Services]:
         client = RasaClient(http, url, token, settings.rasa_timeout)
         nlu = NLUService(client, retry_after=settings.rasa_retry_after)
         sessions = sessionmaker(engine)
-        dialogue = DialogueCore(nlu, Responder(answerer), DbStateStore(sessions))
-        yield Services(settings, nlu, dialogue, ChatService(dialogue, sessions), rasa, http)
+        handoff = build_handoff(settings, sessions)
+        dialogue = DialogueCore(nlu, Responder(answerer), DbStateStore(sessions), handoff)
+        chat = ChatService(dialogue, sessions)
+        chat.handoff, handoff.outbox = handoff, chat
+        yield Services(settings, nlu, dialogue, chat, handoff, rasa, http)
 
 
 def run_main(main: Callable[[], Awaitable[T]]) -> T:

@@ -50,6 +50,24 @@ class Settings(BaseSettings):
     # Telegram's limit for messages per second across all chats.
     telegram_max_rate: float = Field(default=30.0, gt=0)
 
+    # Hotline operators: a Telegram supergroup with topics, one topic per handoff.
+    # Unset: a citizen asking for a human leaves a callback request instead.
+    operators_chat_id: int | None = None
+    # Telegram user id -> the number citizens see, e.g. OPERATORS='{"123456": "0231"}'.
+    operators: dict[int, str] = Field(default_factory=dict)
+    # Telegram user ids of managers: escalations reach them directly.
+    managers: list[int] = Field(default_factory=list)
+    # Working periods on working days; holidays and adjusted workdays from chinese-calendar.
+    office_hours: str = "09:00-12:00,13:30-17:30"
+    office_timezone: str = "Asia/Shanghai"
+    # Waiting rules, counted in office hours (the idle close in plain hours).
+    handoff_remind_minutes: float = Field(default=10, gt=0)
+    handoff_escalate_minutes: float = Field(default=30, gt=0)
+    handoff_reply_minutes: float = Field(default=15, gt=0)
+    handoff_idle_hours: float = Field(default=24, gt=0)
+    handoff_sweep_seconds: float = Field(default=60, gt=0)
+    canned_replies: Path = PROJECT_ROOT / "config" / "canned_replies.yml"
+
     @model_validator(mode="after")
     def _rasa_pair(self) -> Settings:
         if (self.rasa_url is None) != (self.rasa_token is None):

@@ -213,3 +213,61 @@ CHECK_HOW = (
     "属于免查人群的带上证明材料（《法律援助法》第四十二条）。\n"
     "③ 多久：法律援助机构自收到申请之日起七日内作出决定（《法律援助法》第四十三条）。"
 )
+
+# Handing the conversation to hotline staff (转人工).
+OPERATOR_SENDER = "热线工作人员 {label}"
+HANDOFF_OFFER = "看来我没能回答好您的问题。要不要请热线工作人员来帮您？"
+HANDOFF_OFFER_BUTTON = "好，转人工"
+HANDOFF_ASK_DISTRICT = "好的，马上为您转人工。请问您在哪个区（县）？"
+HANDOFF_ASK_DESCRIPTION = "请用一句话说说您要咨询的事，方便工作人员提前了解。"
+HANDOFF_SKIP_BUTTON = "跳过"
+HANDOFF_CANCEL_BUTTON = "取消转人工"
+HANDOFF_QUEUED = (
+    "已为您转接人工服务，工单号 {ticket}（再次咨询时可以报这个号码）。\n"
+    "{place}工作人员接单后会在这里回复您，请不要关闭对话。"
+)
+HANDOFF_PLACE_FIRST = "您排在第一位。"
+HANDOFF_PLACE = "您前面还有 {ahead} 位。"
+HANDOFF_URGENT = "已把您的情况作为紧急求助转给热线工作人员，工单号 {ticket}。"
+HANDOFF_ADJUSTED_WORKDAY = "今天是调休上班日，工作人员正常在岗。"
+HANDOFF_CLOSED_NOW = (
+    "现在是{why}，工作人员不在岗。您的请求已经保存，不会丢失，"
+    "工作人员将在{back}上班后按顺序处理。着急的话，可以拨打公共法律服务热线 " + HOTLINE + "。"
+)
+WHY_WEEKEND = "周末"
+WHY_HOLIDAY = "{holiday}假期"
+WHY_BEFORE = "上班前"
+WHY_LUNCH = "午休时间"
+WHY_AFTER = "下班时间"
+WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+BACK_TODAY = "今天 {time}"
+BACK_DAY = "{month}月{day}日（{weekday}）{time}"
+HANDOFF_CLAIMED = "{sender}已接手您的咨询，请直接在这里和工作人员交流。"
+HANDOFF_WAITING = "您的消息已转给工作人员，接单后会在这里回复您。"
+HANDOFF_CANCELLED = "好的，已取消转人工。有问题可以继续问我。"
+HANDOFF_CANNOT_CANCEL = "工作人员已经在处理您的咨询，请直接和工作人员交流。"
+HANDOFF_BACK_TO_BOT = "工作人员已结束人工服务，接下来由智能助手继续为您解答。"
+HANDOFF_CLOSED_ASK_RATING = "本次人工服务已结束（工单号 {ticket}）。请为这次服务打个分："
+HANDOFF_IDLE_CLOSED = (
+    "您有一段时间没有回复，本次人工服务（工单号 {ticket}）先结束了。"
+    "还有问题可以随时再问我，或者点「转人工」。"
+)
+RATING_LABELS = ("1 很差", "2 较差", "3 一般", "4 满意", "5 很满意")
+RATING_THANKS = "谢谢您的评分！如果愿意，可以再写一句意见或建议（也可以点「跳过」）。"
+COMMENT_THANKS = "谢谢，您的意见已经记录。还有问题可以继续问我。"
+COMMENT_SKIPPED = "好的。还有问题可以继续问我。"
+RATING_LATE = "这次服务已经评过分了，谢谢您！"
+CALLBACK_ASK_CONSENT = (
+    "目前线上人工通道没有开通。您可以留下电话，由工作人员回电；"
+    "电话号码只用于这次回电。同意的话请点「同意回电」。"
+)
+CALLBACK_CONSENT_BUTTON = "同意回电"
+CALLBACK_DECLINE_BUTTON = "不用了"
+CALLBACK_ASK_PHONE = "请输入您的联系电话（手机或座机）："
+CALLBACK_BAD_PHONE = "这个号码好像不对，请再输入一次，比如 13812345678 或 0510-12345678。"
+CALLBACK_SAVED = (
+    "已登记回电请求，编号 {ticket}。工作人员会在工作时间给您回电。"
+    "着急的话，也可以直接拨打公共法律服务热线 " + HOTLINE + "。"
+)
+CALLBACK_DECLINED = "好的。需要人工服务时，可以拨打公共法律服务热线 " + HOTLINE + "。"
+WEB_MEDIA_NOT_SHOWN = "（工作人员发送了一个文件，网页聊天暂时无法显示，工作人员会用文字向您说明。）"

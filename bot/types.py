@@ -73,3 +73,5 @@ class Turn:
 
     nlu: NLUResult
     replies: list[Reply] = field(default_factory=list)
+    # A human has the conversation: the message goes to the operator, not answered here.
+    relay: bool = False

@@ -16,9 +16,12 @@ from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot import texts
+from bot.channels.operators import OperatorRouter, TelegramDesk
 from bot.channels.ordered import OrderedDispatch
 from bot.channels.telegram_format import keyboard, render
 from bot.chat import ChatService, Inbound
+from bot.handoff.operator import OperatorActions
+from bot.handoff.sweep import sweep
 from bot.settings import Settings
 from bot.types import Reply
 
@@ -89,6 +92,15 @@ async def _on_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> None
         await context.bot_data[SERVICE_KEY].answer(update)
 
 
+async def _on_sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
+    channel = context.bot_data[SERVICE_KEY]
+    if channel.chat.handoff is not None:
+        try:
+            await sweep(channel.chat.handoff)
+        except Exception:
+            log.exception("the handoff sweep failed; it runs again at the next interval")
+
+
 async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure with its update, and tell the citizen rather than say nothing."""
     if not isinstance(update, Update):
@@ -142,6 +154,10 @@ class TelegramChannel:
         self._poller: asyncio.Task[None] | None = None
         # Updates stored and queued, so the handler need not read them again.
         self._received: dict[int, Inbound] = {}
+        self._operators_chat = settings.operators_chat_id
+        self._managers = tuple(settings.managers)
+        self._sweep_every = settings.handoff_sweep_seconds
+        self.operators: OperatorRouter | None = None
 
     @property
     def webhook_path(self) -> str:
@@ -160,6 +176,16 @@ class TelegramChannel:
         await self.application.start()
         bot = self.application.bot
         await bot.set_my_commands([BotCommand(c, d) for c, d in texts.TELEGRAM_COMMANDS.items()])
+        self.chat.register(CHANNEL, self)
+        handoff = self.chat.handoff
+        if handoff is not None and self._operators_chat is not None:
+            desk = TelegramDesk(bot, self._operators_chat, self._managers, handoff)
+            handoff.desk = desk
+            self.operators = OperatorRouter(desk, OperatorActions(handoff))
+            jobs = self.application.job_queue
+            if jobs is not None:
+                jobs.run_repeating(_on_sweep, interval=self._sweep_every, first=self._sweep_every)
+            await handoff.announce_pending()
         for inbound in await self.chat.unfinished(CHANNEL):
             update = Update.de_json(inbound.data or {}, bot)
             if update is not None:
@@ -218,11 +244,40 @@ class TelegramChannel:
 
     async def receive(self, update: Update) -> None:
         """Store an update durably, then queue it behind its conversation's earlier ones."""
+        if self.operators is not None and self.operators.owns(update):
+            # Handled before the offset moves on, so an operator's action is not lost.
+            await self.operators.handle(update)
+            return
         inbound = to_inbound(update, self.username)
         if inbound is not None:
             await self.chat.accept(inbound)
             self._received[update.update_id] = inbound
         self._submit(inbound.conversation if inbound else f"update:{update.update_id}", update)
+
+    async def deliver(self, conversation: str, reply: Reply, sender: str | None) -> str | None:
+        """Send a message outside a turn (an operator's, a rating request)."""
+        chat_id = int(conversation.split(":")[1])
+        if sender:
+            reply = Reply(f"【{sender}】\n{reply.text}", reply.buttons, reply.sources)
+        sent = None
+        pieces = render(reply)
+        for number, piece in enumerate(pieces, 1):
+            sent = await self.application.bot.send_message(
+                chat_id,
+                piece,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(reply) if number == len(pieces) else None,
+                link_preview_options=NO_PREVIEW,
+            )
+        return str(sent.message_id) if sent else None
+
+    async def deliver_copy(self, conversation: str, source: dict[str, int], sender: str) -> bool:
+        """Copy an operator's photo or file to the citizen, after a line saying who sent it."""
+        chat_id = int(conversation.split(":")[1])
+        bot = self.application.bot
+        await bot.send_message(chat_id, f"【{sender}】")
+        await bot.copy_message(chat_id, source["chat_id"], source["message_id"])
+        return True
 
     def _submit(self, key: str, update: Update) -> None:
         self._dispatch.submit(key, lambda: self.application.process_update(update))

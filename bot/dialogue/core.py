@@ -7,7 +7,9 @@ import logging
 from actions import legal_aid_check
 from actions.reply import Responder
 from bot import texts
+from bot.dialogue.handoff_flow import HandoffFlow
 from bot.dialogue.state import ConversationState, MemoryStateStore, StateStore
+from bot.handoff.service import HandoffService, StateChange
 from bot.nlu.client import NLUService
 from bot.serial import KeyedLock
 from bot.types import Button, NLUResult, Reply, Topic, Turn
@@ -15,6 +17,16 @@ from bot.types import Button, NLUResult, Reply, Topic, Turn
 log = logging.getLogger(__name__)
 
 RESUME = Button(texts.CHECK_RESUME_BUTTON, "check:resume")
+OFFER = (Button(texts.HANDOFF_OFFER_BUTTON, "human:fallback"),)
+MISSES_BEFORE_OFFER = 2
+UNHELPFUL_BEFORE_HANDOFF = 2
+
+
+def _missed(nlu: NLUResult, replies: list[Reply]) -> bool:
+    # Counted: the model was unsure, or the bot had to say it found nothing.
+    return nlu.uncertain or any(
+        r.text.startswith(texts.UNSURE) or texts.NOT_FOUND in r.text for r in replies
+    )
 
 
 class DialogueCore:
@@ -25,12 +37,29 @@ class DialogueCore:
     """
 
     def __init__(
-        self, nlu: NLUService, responder: Responder, states: StateStore | None = None
+        self,
+        nlu: NLUService,
+        responder: Responder,
+        states: StateStore | None = None,
+        handoff: HandoffService | None = None,
     ) -> None:
         self._nlu = nlu
         self._responder = responder
         self._states = states or MemoryStateStore()
         self._serial = KeyedLock()
+        self._handoff = HandoffFlow(handoff) if handoff is not None else None
+        if handoff is not None:
+            handoff.update_state = self.update_state
+
+    async def update_state(self, conversation: str, change: StateChange) -> None:
+        """Change a conversation's state between its turns (operators claim, close…)."""
+        async with self._serial.hold(conversation):
+            state = await self._states.get(conversation)
+            await self._states.put(conversation, change(state))
+
+    async def state(self, conversation: str) -> ConversationState:
+        """The conversation's current state."""
+        return await self._states.get(conversation)
 
     async def handle_text(self, text: str, conversation: str = "anonymous") -> Turn:
         """The turn for one free-text message."""
@@ -38,16 +67,19 @@ class DialogueCore:
             state = await self._states.get(conversation)
             nlu = await self._nlu.understand(text)
             state = self._remember(state, nlu)
-            if state.human:
+            if state.handoff is not None:
                 await self._states.put(conversation, state)
-                return Turn(nlu, [])
-            if state.form == legal_aid_check.FORM and self._answers_form(state, text, nlu):
+                return Turn(nlu, [], relay=True)
+            flow = self._handoff
+            if flow is not None and "intake" in state.flow:
+                state, replies = await flow.on_text(conversation, state, text, nlu)
+            elif flow is not None and "comment" in state.flow and not self._question(nlu):
+                state, replies = await flow.on_comment(state, text)
+            elif state.form == legal_aid_check.FORM and self._answers_form(state, text, nlu):
                 form_state, replies = legal_aid_check.answer(state.form_state, text)
                 state = self._form(state, form_state)
             else:
-                replies = self._responder.to_message(nlu, district=state.district)
-                if state.form:
-                    replies = self._offer_resume(replies)
+                state, replies = await self._answer(conversation, state, nlu)
             await self._states.put(conversation, state)
         log.debug("intent=%s topic=%s degraded=%s", nlu.intent, nlu.topic, nlu.degraded)
         return Turn(nlu, replies)
@@ -58,8 +90,18 @@ class DialogueCore:
             state = await self._states.get(conversation)
             nlu = await self._nlu.understand("")
             replies: list[Reply]
-            if state.human:
-                replies = []
+            flow = self._handoff
+            handled = None
+            if state.handoff is not None:
+                if flow is not None and payload.startswith("handoff:cancel"):
+                    state, replies = await flow.cancel(state)
+                    await self._states.put(conversation, state)
+                    return Turn(nlu, replies)
+                return Turn(nlu, [], relay=True)
+            if flow is not None:
+                handled = await self._handoff_button(conversation, state, payload)
+            if handled is not None:
+                state, replies = handled
             elif payload == "check:start":
                 fresh, first = legal_aid_check.start()
                 state, replies = self._form(state, fresh), [first]
@@ -80,8 +122,8 @@ class DialogueCore:
         async with self._serial.hold(conversation):
             state = await self._states.get(conversation)
         nlu = await self._nlu.understand("")
-        if state.human:
-            return Turn(nlu, [])
+        if state.handoff is not None:
+            return Turn(nlu, [], relay=True)
         replies = self._responder.to_command(command)
         return Turn(nlu, self._offer_resume(replies) if state.form else replies)
 
@@ -90,7 +132,67 @@ class DialogueCore:
         async with self._serial.hold(conversation):
             state = await self._states.get(conversation)
         nlu = await self._nlu.understand("")
-        return Turn(nlu, [] if state.human else [Reply(texts.MEDIA_NEEDS_TEXT)])
+        if state.handoff is not None:
+            return Turn(nlu, [], relay=True)
+        return Turn(nlu, [Reply(texts.MEDIA_NEEDS_TEXT)])
+
+    async def _answer(
+        self, conversation: str, state: ConversationState, nlu: NLUResult
+    ) -> tuple[ConversationState, list[Reply]]:
+        replies = self._responder.to_message(nlu, district=state.district)
+        flow = self._handoff
+        if flow is not None:
+            if nlu.intent == "request_human":
+                return await flow.start(conversation, state, "request", nlu)
+            if nlu.intent == "emergency" or nlu.urgent:
+                state, more = await flow.start(conversation, state, "emergency", nlu)
+                return state, replies + more
+            state, replies = self._count_misses(state, nlu, replies)
+        if state.form:
+            replies = self._offer_resume(replies)
+        return state, replies
+
+    @staticmethod
+    def _count_misses(
+        state: ConversationState, nlu: NLUResult, replies: list[Reply]
+    ) -> tuple[ConversationState, list[Reply]]:
+        flow = {k: v for k, v in state.flow.items() if k != "comment"}
+        if nlu.topic is not Topic.OTHER and not nlu.uncertain:
+            flow["last_question"] = nlu.text[:1000]
+            flow["intent"] = nlu.intent
+        if not _missed(nlu, replies):
+            flow.pop("misses", None)
+            return state.with_(flow=flow), replies
+        misses = int(flow.get("misses", 0)) + 1
+        if misses >= MISSES_BEFORE_OFFER:
+            flow.pop("misses", None)
+            return state.with_(flow=flow), [*replies, Reply(texts.HANDOFF_OFFER, OFFER)]
+        return state.with_(flow={**flow, "misses": misses}), replies
+
+    async def _handoff_button(
+        self, conversation: str, state: ConversationState, payload: str
+    ) -> tuple[ConversationState, list[Reply]] | None:
+        flow = self._handoff
+        assert flow is not None  # noqa: S101
+        kind, _, value = payload.partition(":")
+        if kind == "human":
+            return await flow.start(conversation, state, value or "request")
+        if kind in ("intake", "callback"):
+            return await flow.on_button(conversation, state, payload)
+        if kind == "rate":
+            return await flow.on_rating(state, payload)
+        if kind == "feedback":
+            count = int(state.flow.get("unhelpful", 0)) + 1 if value == "down" else 0
+            rest = {k: v for k, v in state.flow.items() if k != "unhelpful"}
+            if count >= UNHELPFUL_BEFORE_HANDOFF:
+                return await flow.start(conversation, state.with_(flow=rest), "feedback")
+            state = state.with_(flow={**rest, "unhelpful": count} if count else rest)
+            return state, self._responder.to_button(payload, district=state.district)
+        return None
+
+    @staticmethod
+    def _question(nlu: NLUResult) -> bool:
+        return nlu.topic is not Topic.OTHER and not nlu.uncertain
 
     @staticmethod
     def _answers_form(state: ConversationState, text: str, nlu: NLUResult) -> bool:

@@ -14,8 +14,12 @@ class ConversationState:
     form: str | None = None
     form_state: dict[str, Any] = field(default_factory=dict)
     district: str | None = None
-    # Set while a human operator has the conversation: the bot then says nothing itself.
+    # The operator's display name once one has claimed the conversation.
     human: str | None = None
+    # The open handoff (queued or claimed): the bot then says nothing itself.
+    handoff: int | None = None
+    # Short flows between turns: the handoff intake, the rating, missed-turn counts.
+    flow: dict[str, Any] = field(default_factory=dict)
 
     def with_(self, **changes: Any) -> ConversationState:
         """A copy with some fields changed."""

@@ -27,6 +27,8 @@ async def load_state(session: AsyncSession, conversation: str) -> ConversationSt
         form_state=dict(row.form_state or {}),
         district=row.district,
         human=row.human,
+        handoff=row.handoff_id,
+        flow=dict(row.flow or {}),
     )
 
 
@@ -40,6 +42,8 @@ async def save_state(session: AsyncSession, conversation: str, state: Conversati
         "district": state.district,
         "human": state.human,
         "form_state": dict(state.form_state),
+        "handoff_id": state.handoff,
+        "flow": dict(state.flow),
     }
     # The row usually exists (stored with the conversation's first message): one UPDATE.
     result = await session.execute(

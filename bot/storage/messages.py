@@ -125,6 +125,29 @@ def add_outbound(
     )
 
 
+def add_pushed(
+    session: AsyncSession,
+    conversation: str,
+    channel: str,
+    kind: str,
+    data: dict[str, Any],
+    sent_ref: str | None,
+) -> None:
+    """Record a message sent outside a turn, e.g. an operator's (the caller commits)."""
+    session.add(
+        Message(
+            conversation_id=conversation,
+            channel=channel,
+            direction="out",
+            kind=kind,
+            body=data["text"],
+            data=data,
+            sent_ref=sent_ref,
+            created_at=now(),
+        )
+    )
+
+
 async def count_sent(session: AsyncSession, message_id: int) -> int:
     """How many replies to an inbound message were already sent (ends the transaction)."""
     query = select(func.count()).select_from(Message).where(Message.reply_to == message_id)

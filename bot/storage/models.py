@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -76,6 +77,10 @@ class Conversation(Base):
     channel: Mapped[str | None] = mapped_column(String(16))
     # Who holds the conversation when a human operator has it; None while the bot does.
     human: Mapped[str | None] = mapped_column(String(64))
+    # The open handoff (queued or claimed): while set, the bot says nothing itself.
+    handoff_id: Mapped[int | None] = mapped_column(Integer)
+    # Small dialogue flows between turns: handoff intake, rating, missed-turn counts.
+    flow: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Message(Base):
@@ -111,3 +116,67 @@ class Message(Base):
     topic: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     handled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Handoff(Base):
+    """One request for a human: queued, claimed by an operator, closed and rated.
+
+    Every moment is kept, so human time is never mixed with bot time in the figures.
+    """
+
+    __tablename__ = "handoffs"
+    __table_args__ = (
+        Index("ix_handoffs_status", "status"),
+        Index("ix_handoffs_conversation", "conversation_id"),
+        Index("ix_handoffs_thread", "thread_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket: Mapped[str] = mapped_column(String(16), unique=True)  # e.g. 2026-000123
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))  # queued | claimed | closed | callback
+    reason: Mapped[str] = mapped_column(String(16))  # request | fallback | feedback | ...
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    topic: Mapped[str | None] = mapped_column(String(32))
+    intent: Mapped[str | None] = mapped_column(String(64))
+    entities: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    district: Mapped[str | None] = mapped_column(String(32))
+    description: Mapped[str | None] = mapped_column(Text)
+    contact: Mapped[str | None] = mapped_column(String(64))  # a callback's phone number
+    thread_id: Mapped[int | None] = mapped_column(Integer)  # the operators' forum topic
+    requested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    operator_label: Mapped[str | None] = mapped_column(String(64))
+    first_reply_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_citizen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_operator_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    reminded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    escalated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    flagged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_by: Mapped[str | None] = mapped_column(String(64))
+    close_code: Mapped[str | None] = mapped_column(String(32))
+    rating: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    rated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class HandoffEvent(Base):
+    """Something that happened to a handoff: claim, relayed message, note, close…
+
+    `external_id` (the Telegram update or the inbound message) is unique, so an
+    update delivered twice is acted on once.
+    """
+
+    __tablename__ = "handoff_events"
+    __table_args__ = (Index("ix_handoff_events_handoff", "handoff_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(24))
+    actor: Mapped[str | None] = mapped_column(String(64))
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    body: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

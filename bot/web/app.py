@@ -13,6 +13,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 
 from bot import texts
 from bot.chat import ChatService, Inbound, Kind, Outcome, reply_to_json
+from bot.types import Reply
 
 if TYPE_CHECKING:
     from bot.channels.telegram import TelegramChannel
@@ -27,7 +28,7 @@ COOKIE = "hotline_chat"
 COOKIE_AGE = 30 * 86400
 CHANNEL = "web"
 SESSION = re.compile(r"[0-9a-f]{32}")
-CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,31}")  # with the session, fits the 64-char id
 COMMANDS = ("start", "help", "menu")
 FIELDS: dict[str, tuple[Kind, str]] = {
     "message": ("text", "text"),
@@ -37,6 +38,8 @@ FIELDS: dict[str, tuple[Kind, str]] = {
 
 SERVICES: web.AppKey[Services] = web.AppKey("services")
 SOCKETS: web.AppKey[weakref.WeakSet[web.WebSocketResponse]] = web.AppKey("sockets")
+# The open chat windows of each conversation, for messages pushed by an operator.
+WINDOWS: web.AppKey[dict[str, set[web.WebSocketResponse]]] = web.AppKey("windows")
 
 
 class BadMessage(ValueError):
@@ -71,7 +74,7 @@ def to_inbound(session: str, body: Any) -> Inbound:
     if client_id is not None and not (
         isinstance(client_id, str) and CLIENT_ID.fullmatch(client_id)
     ):
-        raise BadMessage('"id" must be 1-64 letters, digits, "-" or "_"')
+        raise BadMessage('"id" must be 1-31 letters, digits, "-" or "_"')
     value = body.get(field) if field else "start"
     if not isinstance(value, str):
         raise BadMessage(f'expected {{"{field}": "..."}}')
@@ -98,8 +101,38 @@ def _outcome_json(outcome: Outcome, in_reply_to: Any = None) -> dict[str, Any]:
 
 async def _history(chat: ChatService, session: str) -> list[dict[str, Any]]:
     return [
-        {"from": who, **reply_to_json(reply)} for who, reply in await chat.history(f"web:{session}")
+        {**reply_to_json(reply), "from": who} for who, reply in await chat.history(f"web:{session}")
     ]
+
+
+class WebDeliverer:
+    """Pushes operator messages to every open window of a conversation.
+
+    A citizen with no window open finds them in the history when they come back.
+    """
+
+    def __init__(self, windows: dict[str, set[web.WebSocketResponse]]) -> None:
+        self.windows = windows
+
+    async def deliver(self, conversation: str, reply: Reply, sender: str | None) -> str | None:
+        """Send to the open windows; the message is stored by the caller either way."""
+        frame = {
+            "type": "replies",
+            "in_reply_to": None,
+            "from": "operator" if sender else "bot",
+            "sender": sender,
+            "replies": [reply_to_json(reply, sender)],
+        }
+        for ws in [*self.windows.get(conversation, ())]:
+            try:
+                await ws.send_json(frame)
+            except (ConnectionError, RuntimeError) as exc:
+                log.debug("window of %s closed while pushing: %s", conversation, exc)
+        return None
+
+    async def deliver_copy(self, conversation: str, source: dict[str, int], sender: str) -> bool:
+        """The web chat cannot show Telegram files: the operator is told to write instead."""
+        return False
 
 
 async def index(request: web.Request) -> web.StreamResponse:
@@ -168,6 +201,19 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     _keep_session(ws, session)
     await ws.prepare(request)
     request.app[SOCKETS].add(ws)
+    windows = request.app[WINDOWS].setdefault(f"web:{session}", set())
+    windows.add(ws)
+    try:
+        return await _converse(ws, chat, session)
+    finally:
+        windows.discard(ws)
+        if not windows:
+            request.app[WINDOWS].pop(f"web:{session}", None)
+
+
+async def _converse(
+    ws: web.WebSocketResponse, chat: ChatService, session: str
+) -> web.WebSocketResponse:
     await ws.send_json(
         {"type": "hello", "session": session, "history": await _history(chat, session)}
     )
@@ -214,6 +260,8 @@ def create_app(services: Services, telegram: TelegramChannel | None = None) -> w
     app = web.Application(client_max_size=MAX_BODY)
     app[SERVICES] = services
     app[SOCKETS] = weakref.WeakSet()
+    app[WINDOWS] = {}
+    services.chat.register(CHANNEL, WebDeliverer(app[WINDOWS]))
     app.on_shutdown.append(_close_sockets)
     app.router.add_get("/", index)
     app.router.add_get("/embed.js", embed)

@@ -133,7 +133,8 @@
       var tag = document.createElement("div");
       tag.className = "who";
       tag.setAttribute("aria-hidden", "true");
-      tag.textContent = TEXT.operator;
+      // The operator's display number, e.g. "热线工作人员 0231", never a personal account.
+      tag.textContent = reply.sender ? String(reply.sender) : TEXT.operator;
       bubble.appendChild(tag);
       bubble.appendChild(srLabel(TEXT.operatorSays));
     } else {

@@ -74,7 +74,7 @@ async def test_no_lock_is_kept_for_finished_conversations(core):
 
 async def test_bot_says_nothing_while_a_human_holds_the_conversation(core):
     states = core._states
-    await states.put("c9", (await states.get("c9")).with_(human="operator-1"))
+    await states.put("c9", (await states.get("c9")).with_(human="operator-1", handoff=1))
     assert (await core.handle_text("复议要钱吗", "c9")).replies == []
     assert (await core.handle_button("intent:legal_aid_time", "c9")).replies == []
     assert (await core.handle_command("start", "c9")).replies == []

@@ -1,0 +1,192 @@
+"""The citizen's side of a handoff: the short intake, the callback consent, the rating."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot import texts
+from bot.dialogue.state import ConversationState
+from bot.handoff.service import HandoffService, Request
+from bot.types import Button, NLUResult, Reply
+
+_PHONE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9}|0\d{2,3}\d{7,8})$")
+MAX_DISTRICT = 12
+SKIP = Button(texts.HANDOFF_SKIP_BUTTON, "intake:skip")
+CANCEL = Button(texts.HANDOFF_CANCEL_BUTTON, "intake:cancel")
+
+
+def channel_of(conversation: str) -> str:
+    """The channel a conversation id belongs to (`tg:…` is Telegram, `web:…` the web chat)."""
+    prefix = conversation.split(":", 1)[0]
+    return {"tg": "telegram", "web": "web"}.get(prefix, prefix)
+
+
+def _without(flow: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: v for k, v in flow.items() if k not in keys}
+
+
+class HandoffFlow:
+    """Asks what staff need, then queues the request (or a callback when no group is set)."""
+
+    def __init__(self, service: HandoffService) -> None:
+        self.service = service
+
+    async def start(
+        self, conversation: str, state: ConversationState, reason: str, nlu: NLUResult | None = None
+    ) -> tuple[ConversationState, list[Reply]]:
+        """Begin a handoff for `reason`; urgent ones are queued at once."""
+        entities: dict[str, list[str]] = {}
+        for e in nlu.entities if nlu else ():
+            entities.setdefault(e.entity, []).append(e.value)
+        intake = {
+            "reason": reason,
+            "urgent": reason == "emergency",
+            "topic": state.topic,
+            "intent": nlu.intent
+            if nlu and nlu.intent != "request_human"
+            else state.flow.get("intent"),
+            "entities": entities,
+            "district": state.district,
+            "description": (nlu.text if reason == "emergency" and nlu else None)
+            or state.flow.get("last_question"),
+        }
+        if not self.service.staffed:
+            intake["step"] = "consent"
+            buttons = (
+                Button(texts.CALLBACK_CONSENT_BUTTON, "callback:yes"),
+                Button(texts.CALLBACK_DECLINE_BUTTON, "callback:no"),
+            )
+            flow = {**state.flow, "intake": intake}
+            return state.with_(flow=flow), [Reply(texts.CALLBACK_ASK_CONSENT, buttons)]
+        return await self._next(conversation, state, intake)
+
+    async def on_text(
+        self, conversation: str, state: ConversationState, text: str, nlu: NLUResult
+    ) -> tuple[ConversationState, list[Reply]]:
+        """A text message while the intake waits for an answer."""
+        intake = dict(state.flow["intake"])
+        step, text = intake.get("step"), text.strip()
+        if step == "district":
+            districts = nlu.entity_values("district")
+            if districts:
+                intake["district"] = districts[0]
+            elif len(text) <= MAX_DISTRICT:
+                intake["district"] = text
+            elif not intake.get("description"):
+                intake["description"] = text  # a story, not a place: keep it, ask again
+        elif step == "description":
+            intake["description"] = text[:1000]
+        elif step == "phone":
+            digits = re.sub(r"[\s\-()（）]", "", text)
+            if _PHONE.match(digits) is None:
+                return state, [Reply(texts.CALLBACK_BAD_PHONE, (CANCEL,))]
+            return await self._callback(conversation, state, intake, digits)
+        else:  # waiting for a button: say it again
+            return state, [Reply(texts.CALLBACK_ASK_CONSENT, self._consent_buttons())]
+        return await self._next(conversation, state, intake)
+
+    async def on_button(
+        self, conversation: str, state: ConversationState, payload: str
+    ) -> tuple[ConversationState, list[Reply]] | None:
+        """A button of the intake; None when the payload is not one of them."""
+        intake = dict(state.flow.get("intake") or {})
+        if payload == "intake:cancel" or payload == "callback:no":
+            text = texts.CALLBACK_DECLINED if payload == "callback:no" else texts.HANDOFF_CANCELLED
+            return state.with_(flow=_without(state.flow, "intake")), [Reply(text)]
+        if not intake:
+            return None
+        if payload == "intake:skip":
+            intake["description"] = intake.get("description") or ""
+            intake["skipped"] = True
+            return await self._next(conversation, state, intake)
+        if payload == "callback:yes":
+            intake["step"] = "phone"
+            flow = {**state.flow, "intake": intake}
+            return state.with_(flow=flow), [Reply(texts.CALLBACK_ASK_PHONE, (CANCEL,))]
+        return None
+
+    async def _next(
+        self, conversation: str, state: ConversationState, intake: dict[str, Any]
+    ) -> tuple[ConversationState, list[Reply]]:
+        if not intake["urgent"]:
+            if not intake.get("district"):
+                intake["step"] = "district"
+                flow = {**state.flow, "intake": intake}
+                return state.with_(flow=flow), [Reply(texts.HANDOFF_ASK_DISTRICT, (CANCEL,))]
+            if not intake.get("description") and not intake.get("skipped"):
+                intake["step"] = "description"
+                flow = {**state.flow, "intake": intake}
+                return state.with_(flow=flow), [
+                    Reply(texts.HANDOFF_ASK_DESCRIPTION, (SKIP, CANCEL))
+                ]
+        handoff_id, reply = await self.service.open(
+            conversation, channel_of(conversation), self._request(intake)
+        )
+        flow = _without(state.flow, "intake", "misses", "unhelpful")
+        state = state.with_(handoff=handoff_id, flow=flow, district=intake.get("district"))
+        return state, [reply]
+
+    async def _callback(
+        self, conversation: str, state: ConversationState, intake: dict[str, Any], phone: str
+    ) -> tuple[ConversationState, list[Reply]]:
+        ticket = await self.service.callback(
+            conversation, channel_of(conversation), self._request(intake), phone
+        )
+        state = state.with_(flow=_without(state.flow, "intake", "misses", "unhelpful"))
+        return state, [Reply(texts.CALLBACK_SAVED.format(ticket=ticket))]
+
+    @staticmethod
+    def _request(intake: dict[str, Any]) -> Request:
+        return Request(
+            reason=intake["reason"],
+            urgent=bool(intake["urgent"]),
+            topic=intake.get("topic"),
+            intent=intake.get("intent"),
+            entities=intake.get("entities") or {},
+            district=intake.get("district"),
+            description=intake.get("description") or None,
+        )
+
+    @staticmethod
+    def _consent_buttons() -> tuple[Button, ...]:
+        return (
+            Button(texts.CALLBACK_CONSENT_BUTTON, "callback:yes"),
+            Button(texts.CALLBACK_DECLINE_BUTTON, "callback:no"),
+        )
+
+    # ------------------------------------------------------------ after the human
+
+    async def on_rating(
+        self, state: ConversationState, payload: str
+    ) -> tuple[ConversationState, list[Reply]]:
+        """`rate:<handoff>:<1-5>` or `rate:skip`."""
+        parts = payload.split(":")
+        if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+            handoff_id, rating = int(parts[1]), int(parts[2])
+            if not await self.service.rate(handoff_id, rating):
+                return state.with_(flow=_without(state.flow, "rate")), [Reply(texts.RATING_LATE)]
+            flow = {**_without(state.flow, "rate"), "comment": handoff_id}
+            return state.with_(flow=flow), [Reply(texts.RATING_THANKS, (SKIP_COMMENT,))]
+        return state.with_(flow=_without(state.flow, "comment")), [Reply(texts.COMMENT_SKIPPED)]
+
+    async def on_comment(
+        self, state: ConversationState, text: str
+    ) -> tuple[ConversationState, list[Reply]]:
+        """The optional comment after a rating."""
+        await self.service.comment(int(state.flow["comment"]), text)
+        return state.with_(flow=_without(state.flow, "comment")), [Reply(texts.COMMENT_THANKS)]
+
+    async def cancel(self, state: ConversationState) -> tuple[ConversationState, list[Reply]]:
+        """The citizen withdraws a queued request."""
+        if state.handoff is None or not await self.service.cancel(state.handoff):
+            return state, [Reply(texts.HANDOFF_CANNOT_CANCEL)]
+        return state.with_(handoff=None, human=None), [Reply(texts.HANDOFF_CANCELLED)]
+
+
+SKIP_COMMENT = Button(texts.HANDOFF_SKIP_BUTTON, "rate:skip")
+
+
+def is_phone(text: str) -> bool:
+    """Whether a text is a phone number the bureau can call back."""
+    return _PHONE.match(re.sub(r"[\s\-()（）]", "", text)) is not None

@@ -1,0 +1,1 @@
+"""Handing a conversation to hotline operators and back."""

@@ -1,0 +1,321 @@
+"""Handoffs: queued with a ticket, claimed by one operator, relayed, closed, rated."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import texts
+from bot.clock import Clock
+from bot.dialogue.state import ConversationState
+from bot.handoff import staff_texts as staff
+from bot.handoff.hours import DayKind, OfficeHours, Status
+from bot.handoff.ports import Desk, Outbox
+from bot.mask import mask
+from bot.storage import handoffs as repo
+from bot.storage import messages as messages_repo
+from bot.storage.models import Handoff
+from bot.types import Button, Reply, Topic
+
+if TYPE_CHECKING:
+    from bot.chat import Inbound
+
+log = logging.getLogger(__name__)
+
+StateChange = Callable[[ConversationState], ConversationState]
+StateUpdater = Callable[[str, StateChange], Awaitable[None]]
+SUMMARY_MESSAGES = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """What the dialogue knows when a citizen is handed to a human."""
+
+    reason: str  # a key of staff_texts.REASONS
+    urgent: bool = False
+    topic: str | None = None
+    intent: str | None = None
+    entities: dict[str, list[str]] = field(default_factory=dict)
+    district: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffConfig:
+    """Who may act and how long things may wait."""
+
+    operators: dict[str, str] = field(default_factory=dict)  # Telegram user id -> label
+    remind_after: dt.timedelta = dt.timedelta(minutes=10)
+    escalate_after: dt.timedelta = dt.timedelta(minutes=30)
+    reply_within: dt.timedelta = dt.timedelta(minutes=15)
+    idle_close: dt.timedelta = dt.timedelta(hours=24)
+    canned: dict[str, str] = field(default_factory=dict)
+
+
+def rating_buttons(handoff_id: int) -> tuple[Button, ...]:
+    """The one-tap 1–5 rating."""
+    return tuple(
+        Button(label, f"rate:{handoff_id}:{n}") for n, label in enumerate(texts.RATING_LABELS, 1)
+    )
+
+
+class HandoffService:
+    """The one place handoff rules live; Telegram group and web console both call it."""
+
+    def __init__(
+        self,
+        config: HandoffConfig,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        hours: OfficeHours,
+    ) -> None:
+        self.config = config
+        self._sessions = sessions
+        self.clock = clock
+        self.hours = hours
+        self.desk: Desk | None = None
+        self.outbox: Outbox | None = None
+        self.update_state: StateUpdater | None = None
+        self._ticket_lock = asyncio.Lock()
+
+    # ------------------------------------------------------------ citizen side
+
+    @property
+    def staffed(self) -> bool:
+        """Whether an operators' group is there to take handoffs (else: callbacks)."""
+        return self.desk is not None
+
+    async def open(self, conversation: str, channel: str, request: Request) -> tuple[int, Reply]:
+        """Queue a handoff and announce it to the operators; the citizen's reply comes back."""
+        now = self.clock.now()
+        async with self._ticket_lock, self._sessions() as session:
+            row = await repo.create(
+                session,
+                conversation_id=conversation,
+                channel=channel,
+                status=repo.QUEUED,
+                reason=request.reason,
+                urgent=request.urgent,
+                topic=request.topic,
+                intent=request.intent,
+                entities=request.entities or None,
+                district=request.district,
+                description=request.description,
+                requested_at=now,
+                last_citizen_at=now,
+            )
+            ahead = await repo.ahead_of(session, row)
+            await session.commit()
+        await self.announce(row.id)
+        log.info("handoff %s queued (%s, urgent=%s)", row.ticket, row.reason, row.urgent)
+        return row.id, Reply(self._queued_text(row, ahead, now), self._waiting_buttons(row.id))
+
+    async def callback(self, conversation: str, channel: str, request: Request, phone: str) -> str:
+        """Store a callback request (no operators' group); returns its ticket."""
+        async with self._ticket_lock, self._sessions() as session:
+            row = await repo.create(
+                session,
+                conversation_id=conversation,
+                channel=channel,
+                status=repo.CALLBACK,
+                reason=request.reason,
+                urgent=request.urgent,
+                topic=request.topic,
+                intent=request.intent,
+                district=request.district,
+                description=request.description,
+                contact=phone,
+                requested_at=self.clock.now(),
+            )
+        log.info("callback request %s stored", row.ticket)
+        return row.ticket
+
+    async def cancel(self, handoff_id: int) -> bool:
+        """The citizen withdraws a request nobody has claimed yet."""
+        done = await self._transition(
+            handoff_id, (repo.QUEUED,), status=repo.CLOSED, close_code="cancelled",
+            closed_by="citizen", closed_at=self.clock.now(),
+        )  # fmt: skip
+        if done:
+            row = await self._get(handoff_id)
+            if row is not None and self.desk is not None and row.thread_id is not None:
+                await self.desk.post(row.thread_id, staff.CANCELLED)
+        return done
+
+    async def from_citizen(self, handoff_id: int, inbound: Inbound) -> None:
+        """Show a citizen's message to the operators, once, even if delivered twice."""
+        now = self.clock.now()
+        external = None
+        if inbound.external_id:
+            key = f"{inbound.channel}:{inbound.external_id}".encode()
+            external = "in:" + hashlib.sha1(key, usedforsecurity=False).hexdigest()
+        async with self._sessions() as session:
+            if external is not None and await repo.has_event(session, external):
+                await session.commit()
+                return
+            await repo.touch(session, handoff_id, last_citizen_at=now)
+            row = await repo.get(session, handoff_id)
+            await session.commit()
+        if row is None:
+            return
+        if self.desk is not None:
+            if row.thread_id is None:
+                await self.announce(row.id)
+                row = await self._get(handoff_id)
+            if row is not None and row.thread_id is not None:
+                # Relayed before it is recorded: a failure here leaves the message to
+                # be handled again, so operators see it at least once.
+                await self.desk.relay(row.thread_id, inbound)
+        body = inbound.body if inbound.kind == "text" else f"[{inbound.body}]"
+        async with self._sessions() as session:
+            await repo.add_event(
+                session, handoff_id, "citizen_message", now, actor="citizen",
+                external_id=external, body=body,
+            )  # fmt: skip
+
+    async def rate(self, handoff_id: int, rating: int) -> bool:
+        """Record the citizen's 1–5 rating of a closed handoff; False if rated before."""
+        if not 1 <= rating <= 5:
+            return False
+        async with self._sessions() as session:
+            row = await repo.get(session, handoff_id)
+            if row is None or row.status != repo.CLOSED or row.rating is not None:
+                await session.commit()
+                return False
+            await repo.touch(session, handoff_id, rating=rating, rated_at=self.clock.now())
+        return True
+
+    async def comment(self, handoff_id: int, text: str) -> None:
+        """Record the citizen's comment on a closed handoff."""
+        async with self._sessions() as session:
+            await repo.touch(session, handoff_id, comment=text[:2000])
+
+    def hours_note(self, now: dt.datetime | None = None) -> str | None:
+        """What a citizen is told about staff being at work now, if anything."""
+        status = self.hours.status(now or self.clock.now())
+        if status.open:
+            return (
+                texts.HANDOFF_ADJUSTED_WORKDAY if status.day is DayKind.ADJUSTED_WORKDAY else None
+            )
+        return texts.HANDOFF_CLOSED_NOW.format(why=self._why(status), back=self._back(status, now))
+
+    def _queued_text(self, row: Handoff, ahead: int, now: dt.datetime) -> str:
+        place = texts.HANDOFF_PLACE.format(ahead=ahead) if ahead else texts.HANDOFF_PLACE_FIRST
+        text = texts.HANDOFF_QUEUED.format(ticket=row.ticket, place=place)
+        if row.urgent:
+            text = texts.HANDOFF_URGENT.format(ticket=row.ticket) + "\n" + text.split("\n", 1)[1]
+        note = self.hours_note(now)
+        return f"{text}\n\n{note}" if note else text
+
+    @staticmethod
+    def _why(status: Status) -> str:
+        if status.day is DayKind.HOLIDAY:
+            return texts.WHY_HOLIDAY.format(holiday=status.holiday)
+        if status.day is DayKind.WEEKEND:
+            return texts.WHY_WEEKEND
+        return {"before": texts.WHY_BEFORE, "lunch": texts.WHY_LUNCH}.get(
+            status.gap or "", texts.WHY_AFTER
+        )
+
+    def _back(self, status: Status, now: dt.datetime | None) -> str:
+        back = status.back_at.astimezone(self.hours.zone)
+        today = (now or self.clock.now()).astimezone(self.hours.zone).date()
+        time = f"{back.hour}:{back.minute:02d}"
+        if back.date() == today:
+            return texts.BACK_TODAY.format(time=time)
+        weekday = texts.WEEKDAYS[back.weekday()]
+        return texts.BACK_DAY.format(month=back.month, day=back.day, weekday=weekday, time=time)
+
+    @staticmethod
+    def _waiting_buttons(handoff_id: int) -> tuple[Button, ...]:
+        return (Button(texts.HANDOFF_CANCEL_BUTTON, f"handoff:cancel:{handoff_id}"),)
+
+    # ------------------------------------------------------------ the operators' topic
+
+    async def announce(self, handoff_id: int) -> None:
+        """Open the handoff's topic with its summary, unless it has one (safe to repeat)."""
+        if self.desk is None:
+            return
+        row = await self._get(handoff_id)
+        if row is None or row.thread_id is not None or row.status not in repo.OPEN:
+            return
+        summary = await self.summary(row)
+        buttons = (
+            Button(staff.CLAIM_BUTTON, f"op:claim:{row.id}"),
+            Button(staff.BACK_BUTTON, f"op:bot:{row.id}"),
+            Button(staff.CLOSE_BUTTON, f"op:close:{row.id}"),
+        )
+        try:
+            thread = await self.desk.open_topic(row, summary, buttons)
+        except Exception:
+            # Retried at the next sweep and at start-up: the request stays queued.
+            log.exception("could not open the operators' topic for %s", row.ticket)
+            return
+        async with self._sessions() as session:
+            await repo.touch(session, row.id, thread_id=thread)
+
+    async def announce_pending(self) -> None:
+        """Open topics for requests queued while the operators' group was unreachable."""
+        async with self._sessions() as session:
+            rows = await repo.in_status(session, *repo.OPEN)
+            await session.commit()
+        for row in rows:
+            if row.thread_id is None:
+                await self.announce(row.id)
+
+    def topic_name(self, row: Handoff) -> str:
+        """`2026-000123 法律援助 惠山`, within Telegram's 128 characters."""
+        service = texts.SERVICE_NAMES.get(Topic(row.topic or "other"), "")
+        name = staff.TOPIC_NAME.format(
+            ticket=row.ticket, service=service, district=row.district or ""
+        )
+        return ((staff.URGENT_MARK if row.urgent else "") + name).strip()[:128]
+
+    async def summary(self, row: Handoff) -> str:
+        """The structured first post of a topic, personal numbers masked."""
+        service = texts.SERVICE_NAMES.get(Topic(row.topic or "other"), "")
+        entities = "；".join(f"{k}={'、'.join(v)}" for k, v in (row.entities or {}).items())
+        values = {
+            "service": service,
+            "intent": row.intent or "",
+            "district": row.district or "未说明",
+            "reason": staff.REASONS.get(row.reason, row.reason),
+            "channel": {"telegram": "Telegram", "web": "网页"}.get(row.channel, row.channel),
+            "description": mask(row.description or ""),
+            "entities": mask(entities),
+        }
+        urgent = staff.URGENT_MARK if row.urgent else ""
+        lines = [staff.SUMMARY_TITLE.format(urgent=urgent, ticket=row.ticket)]
+        lines += [f"{label}：{values[key]}" for label, key in staff.SUMMARY_FIELDS if values[key]]
+        async with self._sessions() as session:
+            recent = await messages_repo.recent(session, row.conversation_id, SUMMARY_MESSAGES)
+            await session.commit()
+        shown = []
+        for message in recent:
+            if message.direction == "in" and message.kind == "text":
+                shown.append(f"{staff.SPEAKERS['citizen']}：{mask(message.body)[:300]}")
+            elif message.direction == "out":
+                who = "operator" if message.kind == "operator" else "bot"
+                shown.append(f"{staff.SPEAKERS[who]}：{mask(message.body)[:120]}")
+        if shown:
+            lines += ["", staff.SUMMARY_RECENT, *shown]
+        return "\n".join(lines)
+
+    async def _get(self, handoff_id: int) -> Handoff | None:
+        async with self._sessions() as session:
+            row = await repo.get(session, handoff_id)
+            await session.commit()
+            return row
+
+    async def _transition(
+        self, handoff_id: int, from_status: tuple[str, ...], **values: Any
+    ) -> bool:
+        async with self._sessions() as session:
+            return await repo.transition(session, handoff_id, from_status, **values)
