@@ -18,6 +18,8 @@ _ID = re.compile(rf"{_BEFORE}(?:[0-9]{_SEP}){{17}}[0-9Xx](?![0-9A-Za-z])")
 _CARD = re.compile(rf"{_BEFORE}(?:[0-9]{_SEP}){{15,18}}[0-9]{_AFTER}")
 # Mobiles are matched even beside other numbers: a missed one is worse than a spare mask.
 _MOBILE = re.compile(rf"(?<![0-9])(?:\+?86{_SEP})?1[3-9][0-9](?:{_SEP}[0-9]){{8}}(?![0-9])")
+# Whatever long number is left may hide an ID inside it (digits typed on either side).
+_LONG = re.compile(r"[0-9]{15,}[Xx]?")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -63,6 +65,9 @@ def mask(text: str) -> str:
         if free(m.start(), m.end()):
             prefix = sum(ch.isdigit() for ch in m.group()) - 11  # the country code's digits
             spans.append((m.start(), m.end(), prefix + 3, 4))
+    for m in _LONG.finditer(folded):
+        if free(m.start(), m.end()):
+            spans.append((m.start(), m.end(), 0, 4))
     for m in _EMAIL.finditer(folded):
         if free(m.start(), m.end()):
             spans.append((m.start(), m.end(), 1, 0))

@@ -59,7 +59,7 @@ async def open_for(session: AsyncSession, conversation: str) -> Handoff | None:
 
 async def ahead_of(session: AsyncSession, row: Handoff) -> int:
     """How many queued requests will be taken before this one (urgent ones first)."""
-    earlier = Handoff.requested_at < row.requested_at
+    earlier = Handoff.id < row.id  # ids grow in the order requests came
     urgent = Handoff.urgent.is_(True)
     condition: ColumnElement[bool] = (urgent & earlier) if row.urgent else or_(urgent, earlier)
     query = (

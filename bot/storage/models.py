@@ -17,7 +17,35 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """A moment stored in UTC and read back timezone-aware, on SQLite as on PostgreSQL.
+
+    SQLite keeps no offset: without this, a Beijing time would come back as UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        """To UTC before storing; a naive time is refused rather than guessed."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: give moments with a time zone")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        """Timezone-aware UTC, whatever the database returned."""
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value
 
 
 class Base(DeclarativeBase):
@@ -68,8 +96,8 @@ class Conversation(Base):
     __tablename__ = "conversations"
 
     id: Mapped[str] = mapped_column(String(80), primary_key=True)  # e.g. "web:…", "tg:123"
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     topic: Mapped[str | None] = mapped_column(String(32))
     form: Mapped[str | None] = mapped_column(String(32))
     form_state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -114,8 +142,8 @@ class Message(Base):
     sent_ref: Mapped[str | None] = mapped_column(String(64))  # the channel's id of a sent reply
     intent: Mapped[str | None] = mapped_column(String(64))
     topic: Mapped[str | None] = mapped_column(String(32))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    handled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    handled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
 class Handoff(Base):
@@ -145,22 +173,22 @@ class Handoff(Base):
     description: Mapped[str | None] = mapped_column(Text)
     contact: Mapped[str | None] = mapped_column(String(64))  # a callback's phone number
     thread_id: Mapped[int | None] = mapped_column(Integer)  # the operators' forum topic
-    requested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    requested_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     operator_label: Mapped[str | None] = mapped_column(String(64))
-    first_reply_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    last_citizen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    last_operator_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    reminded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    escalated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    flagged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    first_reply_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    last_citizen_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    last_operator_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    reminded_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    escalated_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    flagged_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     closed_by: Mapped[str | None] = mapped_column(String(64))
     close_code: Mapped[str | None] = mapped_column(String(32))
     rating: Mapped[int | None] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text)
-    rated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    rated_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
 class HandoffEvent(Base):
@@ -179,4 +207,4 @@ class HandoffEvent(Base):
     actor: Mapped[str | None] = mapped_column(String(64))
     external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     body: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

@@ -1,0 +1,297 @@
+"""Handoff rules through the chat service, with a recording desk, on SQLite and PostgreSQL."""
+
+import datetime as dt
+from typing import ClassVar
+
+import pytest
+from sqlalchemy import select
+
+from actions.reply import Responder
+from bot import texts
+from bot.chat import ChatService, Inbound
+from bot.dialogue.core import DialogueCore
+from bot.handoff.hours import OfficeHours
+from bot.handoff.operator import OperatorActions
+from bot.handoff.service import HandoffConfig, HandoffService
+from bot.handoff.sweep import sweep
+from bot.storage.conversations import DbStateStore
+from bot.storage.db import sessionmaker
+from bot.storage.models import Handoff
+from bot.types import Entity, NLUResult, Topic
+from tests.fakes.clock import FakeClock, china
+
+ALICE = "7001"
+
+
+class Desk:
+    def __init__(self):
+        self.topics, self.posts, self.relayed, self.managers = [], [], [], []
+
+    async def open_topic(self, handoff, summary, buttons):
+        self.topics.append((handoff.ticket, summary, [b.payload for b in buttons]))
+        return 100 + len(self.topics)
+
+    async def post(self, thread_id, text, buttons=()):
+        self.posts.append((thread_id, text))
+
+    async def relay(self, thread_id, inbound):
+        self.relayed.append((thread_id, inbound.body))
+
+    async def notify_managers(self, text):
+        self.managers.append(text)
+
+
+class Outbox:
+    def __init__(self):
+        self.pushed = []
+
+    async def push(self, conversation, text, *, sender=None, buttons=()):
+        self.pushed.append((conversation, text, sender, [b.payload for b in buttons]))
+
+    async def push_media(self, conversation, source, sender):
+        return False
+
+
+class NLU:
+    """Understands by table; the district entity when the text names 惠山."""
+
+    table: ClassVar = {
+        "复议要钱吗": ("admin_review_cost", Topic.ADMIN_REVIEW, False),
+        "我要找人工": ("request_human", Topic.OTHER, False),
+        "有人要打我": ("emergency", Topic.OTHER, False),
+    }
+
+    async def understand(self, text):
+        intent, topic, uncertain = self.table.get(text, ("nlu_fallback", Topic.OTHER, True))
+        entities = (Entity("district", "惠山"),) if "惠山" in text else ()
+        return NLUResult(text, intent, 0.9, topic, 0.9, entities, uncertain=uncertain)
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(china(2026, 11, 23, 10))
+
+
+@pytest.fixture
+def parts(engine, answerer, clock):
+    sessions = sessionmaker(engine)
+    config = HandoffConfig(operators={ALICE: "0231"}, canned={"wait": "请稍等。"})
+    service = HandoffService(config, sessions, clock, OfficeHours())
+    service.desk, service.outbox = Desk(), Outbox()
+    core = DialogueCore(NLU(), Responder(answerer), DbStateStore(sessions), service)
+    chat = ChatService(core, sessions)
+    chat.handoff = service
+    return chat, service, sessions
+
+
+counter = iter(range(10_000))
+
+
+async def say(chat, body, kind="text", conversation="web:s1"):
+    inbound = Inbound(conversation, "web", f"m{next(counter)}", kind, body)
+    return (await chat.handle(inbound)).replies
+
+
+async def handoffs(sessions):
+    async with sessions() as session:
+        return list((await session.execute(select(Handoff).order_by(Handoff.id))).scalars())
+
+
+async def test_request_asks_district_and_description_then_queues(parts):
+    chat, service, sessions = parts
+    [ask] = await say(chat, "我要找人工")
+    assert ask.text == texts.HANDOFF_ASK_DISTRICT
+    [ask] = await say(chat, "惠山区")
+    assert ask.text == texts.HANDOFF_ASK_DESCRIPTION
+    [queued] = await say(chat, "单位扣了我工资不给")
+    assert "2026-000001" in queued.text and texts.HANDOFF_PLACE_FIRST in queued.text
+    [row] = await handoffs(sessions)
+    assert (row.status, row.district, row.description) == ("queued", "惠山", "单位扣了我工资不给")
+    [(ticket, summary, buttons)] = service.desk.topics
+    assert ticket == "2026-000001" and "单位扣了我工资不给" in summary
+    assert buttons == ["op:claim:1", "op:bot:1", "op:close:1"]
+
+
+async def test_a_known_question_and_district_skip_the_questions(parts):
+    chat, _service, sessions = parts
+    await say(chat, "复议要钱吗")
+    await say(chat, "惠山有调解委员会吗")  # names the district
+    [queued] = await say(chat, "我要找人工")
+    assert "2026-000001" in queued.text
+    [row] = await handoffs(sessions)
+    assert row.description == "复议要钱吗" and row.topic == "admin_review"
+
+
+async def test_place_in_queue_counts_the_requests_ahead(parts):
+    chat, _service, _sessions = parts
+    for n, conversation in enumerate(["web:a", "web:b", "web:c"]):
+        await say(chat, "复议要钱吗", conversation=conversation)
+        replies = await say(chat, "我要找人工", conversation=conversation)
+        replies = await say(chat, "惠山", conversation=conversation)
+        expected = texts.HANDOFF_PLACE.format(ahead=n) if n else texts.HANDOFF_PLACE_FIRST
+        assert expected in replies[-1].text
+
+
+async def test_two_misses_offer_a_human_and_accepting_starts_the_intake(parts):
+    chat, _service, _sessions = parts
+    first = await say(chat, "嗯嗯那个啥")
+    assert not any(r.text == texts.HANDOFF_OFFER for r in first)
+    second = await say(chat, "就是那个事")
+    assert second[-1].text == texts.HANDOFF_OFFER
+    [ask] = await say(chat, "human:fallback", kind="button")
+    assert ask.text == texts.HANDOFF_ASK_DISTRICT
+
+
+async def test_two_unhelpful_ratings_start_a_handoff(parts):
+    chat, _service, _sessions = parts
+    await say(chat, "复议要钱吗")
+    [sorry] = await say(chat, "feedback:down", kind="button")
+    assert sorry.text == texts.FEEDBACK_SORRY
+    [ask] = await say(chat, "feedback:down", kind="button")
+    assert ask.text == texts.HANDOFF_ASK_DISTRICT
+
+
+async def test_emergency_is_queued_at_once_and_flagged_urgent(parts):
+    chat, service, sessions = parts
+    replies = await say(chat, "有人要打我")
+    assert replies[0].text == texts.EMERGENCY
+    assert "紧急求助" in replies[-1].text
+    [row] = await handoffs(sessions)
+    assert row.urgent and row.reason == "emergency" and row.description == "有人要打我"
+    assert service.desk.topics[0][1].startswith("【紧急】")
+
+
+async def test_intake_form_end_offers_staff(parts):
+    chat, _service, sessions = parts
+    await say(chat, "惠山")
+    [ask] = await say(chat, "human:intake", kind="button")
+    assert ask.text == texts.HANDOFF_ASK_DESCRIPTION
+    await say(chat, "intake:skip", kind="button")
+    [row] = await handoffs(sessions)
+    assert row.reason == "intake"
+
+
+async def test_cancel_while_queued_and_not_after_a_claim(parts):
+    chat, service, sessions = parts
+    await say(chat, "惠山")
+    await say(chat, "我要找人工")
+    [queued] = await say(chat, "我的事")
+    cancel = queued.buttons[0].payload
+    [done] = await say(chat, cancel, kind="button")
+    assert done.text == texts.HANDOFF_CANCELLED
+    [row] = await handoffs(sessions)
+    assert (row.status, row.close_code) == ("closed", "cancelled")
+    # Again, and this time an operator claims first.
+    await say(chat, "我要找人工")
+    [queued] = await say(chat, "我的事")
+    result = await OperatorActions(service).claim(2, ALICE, "u1")
+    assert result.ok
+    [refused] = await say(chat, queued.buttons[0].payload, kind="button")
+    assert refused.text == texts.HANDOFF_CANNOT_CANCEL
+
+
+async def test_duplicate_operator_update_acts_once(parts):
+    chat, service, _sessions = parts
+    await say(chat, "惠山")
+    await say(chat, "我要找人工")
+    await say(chat, "我的事")
+    actions = OperatorActions(service)
+    await actions.claim(1, ALICE, "u1")
+    service.outbox.pushed.clear()
+    assert (await actions.say(101, ALICE, "您好", "u2")).ok
+    assert not (await actions.say(101, ALICE, "您好", "u2")).ok
+    assert [p[1] for p in service.outbox.pushed] == ["您好"]
+    assert service.outbox.pushed[0][2] == "热线工作人员 0231"
+
+
+async def test_reassign_to_a_named_operator_and_back_to_the_queue(engine, answerer, clock):
+    sessions = sessionmaker(engine)
+    config = HandoffConfig(operators={ALICE: "0231", "7002": "0415"})
+    service = HandoffService(config, sessions, clock, OfficeHours())
+    service.desk, service.outbox = Desk(), Outbox()
+    core = DialogueCore(NLU(), Responder(answerer), DbStateStore(sessions), service)
+    chat = ChatService(core, sessions)
+    chat.handoff = service
+    await say(chat, "惠山")
+    await say(chat, "我要找人工")
+    await say(chat, "我的事")
+    actions = OperatorActions(service)
+    await actions.claim(1, ALICE, "u1")
+    assert (await actions.reassign(101, ALICE, "0415", "u2")).ok
+    assert not (await actions.say(101, ALICE, "还是我", "u3")).ok
+    assert (await actions.say(101, "7002", "我来接手", "u4")).ok
+    assert (await actions.reassign(101, "7002", "", "u5")).ok
+    [row] = await handoffs(sessions)
+    assert row.status == "queued" and row.claimed_by is None
+
+
+async def test_operator_silence_is_flagged_and_citizen_silence_closes(parts, clock):
+    chat, service, sessions = parts
+    await say(chat, "惠山")
+    await say(chat, "我要找人工")
+    await say(chat, "我的事")
+    await OperatorActions(service).claim(1, ALICE, "u1")
+    clock.advance(minutes=14)
+    await sweep(service)
+    assert not any("还没有回复" in text for _t, text in service.desk.posts)
+    clock.advance(minutes=1)
+    await sweep(service)
+    assert sum("还没有回复" in text for _t, text in service.desk.posts) == 1
+    clock.advance(hours=24)
+    await sweep(service)
+    [row] = await handoffs(sessions)
+    assert (row.status, row.close_code) == ("closed", "citizen_idle")
+    assert "2026-000001" in service.outbox.pushed[-1][1]
+    replies = await say(chat, "复议要钱吗")  # the bot answers again
+    assert replies
+
+
+async def test_without_an_operators_group_a_callback_is_stored_with_consent(
+    engine, answerer, clock
+):
+    sessions = sessionmaker(engine)
+    service = HandoffService(HandoffConfig(), sessions, clock, OfficeHours())
+    core = DialogueCore(NLU(), Responder(answerer), DbStateStore(sessions), service)
+    chat = ChatService(core, sessions)
+    [ask] = await say(chat, "我要找人工")
+    assert ask.text == texts.CALLBACK_ASK_CONSENT
+    [ask] = await say(chat, "callback:yes", kind="button")
+    assert ask.text == texts.CALLBACK_ASK_PHONE
+    [again] = await say(chat, "12345")
+    assert again.text == texts.CALLBACK_BAD_PHONE
+    [saved] = await say(chat, "138 0013 8000")
+    assert "2026-000001" in saved.text and "12348" in saved.text
+    [row] = await handoffs(sessions)
+    assert (row.status, row.contact) == ("callback", "13800138000")
+
+
+async def test_declining_the_callback_stores_nothing(engine, answerer, clock):
+    sessions = sessionmaker(engine)
+    service = HandoffService(HandoffConfig(), sessions, clock, OfficeHours())
+    core = DialogueCore(NLU(), Responder(answerer), DbStateStore(sessions), service)
+    chat = ChatService(core, sessions)
+    await say(chat, "我要找人工")
+    [declined] = await say(chat, "callback:no", kind="button")
+    assert "12348" in declined.text
+    assert await handoffs(sessions) == []
+
+
+async def test_rating_once_then_comment(parts):
+    chat, service, sessions = parts
+    await say(chat, "惠山")
+    await say(chat, "我要找人工")
+    await say(chat, "我的事")
+    actions = OperatorActions(service)
+    await actions.claim(1, ALICE, "u1")
+    await actions.close(1, ALICE, "", "u2")
+    _conv, _text, _sender, buttons = service.outbox.pushed[-1]
+    assert buttons == [f"rate:1:{n}" for n in range(1, 6)]
+    [thanks] = await say(chat, "rate:1:5", kind="button")
+    assert thanks.text == texts.RATING_THANKS
+    [noted] = await say(chat, "工作人员很耐心")
+    assert noted.text == texts.COMMENT_THANKS
+    [late] = await say(chat, "rate:1:1", kind="button")
+    assert late.text == texts.RATING_LATE
+    [row] = await handoffs(sessions)
+    assert (row.rating, row.comment, row.close_code) == (5, "工作人员很耐心", "resolved")
+    assert row.closed_at - row.requested_at >= dt.timedelta(0)
