@@ -219,15 +219,22 @@ class ChatService:
 
     async def history(self, conversation: str, limit: int = 50) -> list[tuple[str, Reply]]:
         """The last messages as (`citizen` | `bot` | `operator`, reply), oldest first."""
+        return [
+            (item["from"], reply_from_json(item))
+            for item in await self.transcript(conversation, limit)
+        ]
+
+    async def transcript(self, conversation: str, limit: int = 50) -> list[dict[str, Any]]:
+        """The last messages as the web chat shows them (`from`, `text`, buttons, sender)."""
         async with self._sessions() as session:
             rows = await repo.recent(session, conversation, limit)
-        shown: list[tuple[str, Reply]] = []
+        shown: list[dict[str, Any]] = []
         for row in rows:
             if row.direction == "out":
                 who = "operator" if row.kind == "operator" else "bot"
-                shown.append((who, reply_from_json(row.data or {"text": row.body})))
+                shown.append({**(row.data or {"text": row.body}), "from": who})
             elif row.kind == "text":
-                shown.append(("citizen", Reply(row.body)))
+                shown.append({"text": row.body, "buttons": [], "sources": [], "from": "citizen"})
         return shown
 
     async def _relay(self, inbound: Inbound) -> None:

@@ -100,9 +100,7 @@ def _outcome_json(outcome: Outcome, in_reply_to: Any = None) -> dict[str, Any]:
 
 
 async def _history(chat: ChatService, session: str) -> list[dict[str, Any]]:
-    return [
-        {**reply_to_json(reply), "from": who} for who, reply in await chat.history(f"web:{session}")
-    ]
+    return await chat.transcript(f"web:{session}")
 
 
 class WebDeliverer:

@@ -20,7 +20,6 @@ from bot.storage.models import Handoff, HandoffEvent
 from bot.types import Topic
 from tests.bot.dialogue.fakes import TableNLU
 from tests.fakes.clock import FakeClock, china
-from tests.fakes.telegram_api import FakeTelegram
 
 CITIZEN = 2001
 OPS = -1001234567890
@@ -31,12 +30,6 @@ TABLE = {
     "惠山": ("inform", Topic.OTHER),
     "罚款不服想申请复议": ("admin_review_apply", Topic.ADMIN_REVIEW),
 }
-
-
-@pytest.fixture
-async def fake():
-    async with FakeTelegram() as fake:
-        yield fake
 
 
 @pytest.fixture
