@@ -270,3 +270,32 @@ async def test_office_hours_messages(fake, engine, answerer, clock):
             assert back in text and "12348" in text
         else:
             assert "不在岗" not in text
+
+
+async def test_note_canned_reply_hand_back_and_strangers_in_the_topic(fake, bot, engine):
+    assert [j.name for j in bot.application.job_queue.jobs()] == ["_on_sweep"]
+    await ask_for_human(fake)
+    thread, summary = await topic_summary(fake)
+    await claim(fake, summary)
+    await fake.wait_for_messages(CITIZEN, 4)
+
+    def in_topic(text, user=ALICE):
+        fake.message(OPS, text, user_id=user, chat_type="supergroup", message_thread_id=thread)
+
+    in_topic("/note 市民情绪激动，注意安抚")
+    await fake.wait_for(lambda f: any("备注已保存" in (t or "") for t in f.texts_to(OPS)))
+    in_topic("我不是工作人员", user=STRANGER)
+    in_topic("/reply wait")
+    calls = await fake.wait_for_messages(CITIZEN, 5)
+    assert "请您稍等" in calls[-1].text
+    in_topic("/bot")
+    calls = await fake.wait_for_messages(CITIZEN, 6)
+    assert calls[-1].text == texts.HANDOFF_BACK_TO_BOT
+    sent = [c.text for c in fake.messages_to(CITIZEN)]
+    assert not any("安抚" in t or "我不是工作人员" in t for t in sent)
+    events = [(e.kind, e.body) for e in await rows(engine, HandoffEvent)]
+    assert ("note", "市民情绪激动，注意安抚") in events
+    assert not any(body == "我不是工作人员" for _kind, body in events)
+    fake.message(CITIZEN, "复议要钱吗")
+    calls = await fake.wait_for_messages(CITIZEN, 7)
+    assert "收取" in calls[-1].text or "不要钱" in calls[-1].text
