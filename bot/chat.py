@@ -135,6 +135,8 @@ class ChatService:
 
     async def accept(self, inbound: Inbound) -> bool:
         """Store a message before anything else happens to it; False if it was stored before."""
+        if inbound.kind == "text":
+            self.dialogue.prefetch(inbound.body)  # Rasa works while the row is written
         async with self._sessions() as session:
             row, new = await self._store(session, inbound, look_first=False)
         if new and inbound.external_id is not None and len(self._fresh) < KNOWN_CONVERSATIONS:
@@ -155,6 +157,8 @@ class ChatService:
         at once as soon as they are chosen and stored (the web chat); `accepted`
         says the channel stored the message with `accept` already.
         """
+        if not accepted and inbound.kind == "text":
+            self.dialogue.prefetch(inbound.body)
         async with self._serial.hold(inbound.conversation), self._sessions() as session:
             fresh = self._fresh.pop((inbound.channel, inbound.external_id or ""), None)
             if fresh is not None:

@@ -51,6 +51,12 @@ class DialogueCore:
         if handoff is not None:
             handoff.update_state = self.update_state
 
+    def prefetch(self, text: str) -> None:
+        """Let the NLU start on a text before its turn comes (while it is being stored)."""
+        prefetch = getattr(self._nlu, "prefetch", None)
+        if prefetch is not None:
+            prefetch(text)
+
     async def update_state(self, conversation: str, change: StateChange) -> None:
         """Change a conversation's state between its turns (operators claim, close…)."""
         async with self._serial.hold(conversation):
@@ -157,9 +163,6 @@ class DialogueCore:
         state: ConversationState, nlu: NLUResult, replies: list[Reply]
     ) -> tuple[ConversationState, list[Reply]]:
         flow = {k: v for k, v in state.flow.items() if k != "comment"}
-        if nlu.topic is not Topic.OTHER and not nlu.uncertain:
-            flow["last_question"] = nlu.text[:1000]
-            flow["intent"] = nlu.intent
         if not _missed(nlu, replies):
             flow.pop("misses", None)
             return state.with_(flow=flow), replies

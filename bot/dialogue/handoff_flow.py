@@ -39,17 +39,18 @@ class HandoffFlow:
         entities: dict[str, list[str]] = {}
         for e in nlu.entities if nlu else ():
             entities.setdefault(e.entity, []).append(e.value)
+        # The citizen's last question about a service says what the matter is.
+        last = await self.service.last_question(conversation)
+        intent = nlu.intent if nlu and nlu.intent != "request_human" else None
+        description = nlu.text if reason == "emergency" and nlu else None
         intake = {
             "reason": reason,
             "urgent": reason == "emergency",
             "topic": state.topic,
-            "intent": nlu.intent
-            if nlu and nlu.intent != "request_human"
-            else state.flow.get("intent"),
+            "intent": intent or (last[1] if last else None),
             "entities": entities,
             "district": state.district,
-            "description": (nlu.text if reason == "emergency" and nlu else None)
-            or state.flow.get("last_question"),
+            "description": description or (last[0] if last else None),
         }
         if not self.service.staffed:
             intake["step"] = "consent"

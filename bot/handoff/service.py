@@ -180,6 +180,13 @@ class HandoffService:
                 external_id=external, body=body,
             )  # fmt: skip
 
+    async def last_question(self, conversation: str) -> tuple[str, str | None] | None:
+        """The citizen's latest message about a service, with its intent."""
+        async with self._sessions() as session:
+            row = await messages_repo.last_question(session, conversation)
+            await session.commit()
+        return (row.body[:1000], row.intent) if row is not None else None
+
     async def rate(self, handoff_id: int, rating: int) -> bool:
         """Record the citizen's 1–5 rating of a closed handoff; False if rated before."""
         if not 1 <= rating <= 5:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from typing import Any
 
 import aiohttp
@@ -104,6 +105,9 @@ def _ranking(data: dict[str, Any]) -> tuple[tuple[str, float], ...]:
     return tuple(ranking) or ((data["intent"]["name"], float(data["intent"]["confidence"])),)
 
 
+EARLY_LIMIT = 1000
+
+
 class NLUService:
     """Understands a citizen's message: Rasa when it answers, keywords when it does not."""
 
@@ -112,6 +116,17 @@ class NLUService:
         self._retry_after = retry_after
         self._down_since: float | None = None
         self._down_reason = "Rasa is not configured"
+        # Asked ahead while the message is being stored: a text's result, taken once.
+        self._early: OrderedDict[str, asyncio.Task[NLUResult]] = OrderedDict()
+
+    def prefetch(self, text: str) -> None:
+        """Start understanding a text now; the next `understand(text)` takes the result."""
+        if text in self._early:
+            return
+        self._early[text] = asyncio.ensure_future(self._understand(text))
+        if len(self._early) > EARLY_LIMIT:  # never taken (e.g. a duplicate): drop the oldest
+            _text, stale = self._early.popitem(last=False)
+            stale.cancel()
 
     @property
     def available(self) -> bool:
@@ -120,6 +135,12 @@ class NLUService:
 
     async def understand(self, text: str) -> NLUResult:
         """The topic contract for one message; never raises for any input."""
+        early = self._early.pop(text, None)
+        if early is not None:
+            return await early
+        return await self._understand(text)
+
+    async def _understand(self, text: str) -> NLUResult:
         model_text = for_model(text)
         if not model_text:
             return NLUResult(text, topics.FALLBACK_INTENT, 0.0, Topic.OTHER, 0.0)

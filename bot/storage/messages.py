@@ -181,3 +181,20 @@ async def recent(session: AsyncSession, conversation: str, limit: int = 50) -> l
         .limit(limit)
     )
     return list(reversed((await session.execute(query)).scalars().all()))
+
+
+async def last_question(session: AsyncSession, conversation: str) -> Message | None:
+    """The conversation's latest answered text message about one of the services."""
+    query = (
+        select(Message)
+        .where(
+            Message.conversation_id == conversation,
+            Message.direction == "in",
+            Message.kind == "text",
+            Message.topic.is_not(None),
+            Message.topic != "other",
+        )
+        .order_by(Message.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
