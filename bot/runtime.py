@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import aiohttp
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from actions.answers import Answerer, Contacts
 from actions.faq import load_faq
@@ -40,6 +41,7 @@ class Services:
     dialogue: DialogueCore
     chat: ChatService
     handoff: HandoffService
+    sessions: async_sessionmaker[AsyncSession]
     rasa: RasaServer | None
     http: aiohttp.ClientSession
 
@@ -68,7 +70,7 @@ async def services(settings: Settings) -> AsyncIterator[Services]:
         dialogue = DialogueCore(nlu, Responder(answerer), DbStateStore(sessions), handoff)
         chat = ChatService(dialogue, sessions)
         chat.handoff, handoff.outbox = handoff, chat
-        yield Services(settings, nlu, dialogue, chat, handoff, rasa, http)
+        yield Services(settings, nlu, dialogue, chat, handoff, sessions, rasa, http)
 
 
 def run_main(main: Callable[[], Awaitable[T]]) -> T:

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     handoff_sweep_seconds: float = Field(default=60, gt=0)
     canned_replies: Path = PROJECT_ROOT / "config" / "canned_replies.yml"
 
+    # Bearer token managers' tools use for /api/v1/stats; unset: the API is off.
+    stats_token: SecretStr | None = None
+
     @model_validator(mode="after")
     def _rasa_pair(self) -> Settings:
         if (self.rasa_url is None) != (self.rasa_token is None):

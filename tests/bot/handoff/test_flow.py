@@ -1,5 +1,6 @@
 """Handoff rules through the chat service, with a recording desk, on SQLite and PostgreSQL."""
 
+import asyncio
 import datetime as dt
 from typing import ClassVar
 
@@ -295,3 +296,22 @@ async def test_rating_once_then_comment(parts):
     [row] = await handoffs(sessions)
     assert (row.rating, row.comment, row.close_code) == (5, "工作人员很耐心", "resolved")
     assert row.closed_at - row.requested_at >= dt.timedelta(0)
+
+
+async def test_concurrent_claims_exactly_one_wins(engine, answerer, clock):
+    sessions = sessionmaker(engine)
+    operators = {str(7000 + n): f"{n:04d}" for n in range(6)}
+    service = HandoffService(HandoffConfig(operators=operators), sessions, clock, OfficeHours())
+    service.desk, service.outbox = Desk(), Outbox()
+    core = DialogueCore(NLU(), Responder(answerer), DbStateStore(sessions), service)
+    chat = ChatService(core, sessions)
+    await say(chat, "惠山")
+    await say(chat, "我要找人工")
+    await say(chat, "我的事")
+    actions = OperatorActions(service)
+    results = await asyncio.gather(*(actions.claim(1, user, f"race{user}") for user in operators))
+    assert sum(r.ok for r in results) == 1
+    [row] = await handoffs(sessions)
+    winner = next(user for user, r in zip(operators, results, strict=True) if r.ok)
+    assert row.claimed_by == winner
+    assert all("已被" in r.text for r in results if not r.ok)

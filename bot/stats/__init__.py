@@ -1,0 +1,1 @@
+"""Conversation statistics for managers."""
