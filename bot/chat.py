@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.dialogue.core import DialogueCore
 from bot.serial import KeyedLock
 from bot.storage import messages as repo
+from bot.storage.conversations import deferred_states, save_state
 from bot.storage.models import Message
 from bot.types import Button, Reply, Turn
 
@@ -160,36 +161,44 @@ class ChatService:
         if not accepted and inbound.kind == "text":
             self.dialogue.prefetch(inbound.body)
         async with self._serial.hold(inbound.conversation), self._sessions() as session:
-            fresh = self._fresh.pop((inbound.channel, inbound.external_id or ""), None)
-            if fresh is not None:
-                # Just stored by `accept` and not handled since: no need to read it back.
-                row = await session.merge(fresh, load=False)
-            else:
+            row = self._fresh.pop((inbound.channel, inbound.external_id or ""), None)
+            if row is None:
                 row, _ = await self._store(session, inbound, look_first=accepted)
             if row.status == repo.ANSWERED:
                 return Outcome(self._stored(row), True, row.intent, row.topic)
             sent = 0
             if row.status == repo.PENDING:
-                turn = await self._turn(inbound)
-                if turn.relay:
-                    await self._relay(inbound)
-                stored = [reply_to_json(r) for r in turn.replies]
-                intent, topic = turn.nlu.intent, turn.nlu.topic.value
-                await repo.set_replies(session, row.id, stored, intent, topic)
+                with deferred_states() as states:
+                    try:
+                        turn = await self._turn(inbound)
+                        if turn.relay:
+                            await self._relay(inbound)
+                        stored = [reply_to_json(r) for r in turn.replies]
+                        intent, topic = turn.nlu.intent, turn.nlu.topic.value
+                        # The turn's state and replies are committed together, or neither.
+                        for conversation, state in states.items():
+                            await save_state(session, conversation, state)
+                        await repo.set_replies(session, row, stored, intent, topic)
+                        await session.commit()
+                    except BaseException:
+                        for conversation in states:
+                            self.dialogue.forget_state(conversation)
+                        raise
             else:
                 # Stopped after choosing the replies: only the ones not yet sent go out.
                 sent = await repo.count_sent(session, row.id)
             replies = self._stored(row)
             if ready is not None:
                 await ready(Outcome(replies, False, row.intent, row.topic))
+            done: list[dict[str, Any]] = []
             try:
                 for reply in replies[sent:]:
                     ref = await send(reply) if send is not None else None
-                    repo.add_outbound(session, row, reply.text, reply_to_json(reply), ref)
-            except Exception:
-                await session.commit()  # the replies that did go out are not sent again
+                    done.append(repo.outbound(row, reply.text, reply_to_json(reply), ref))
+            except BaseException:
+                await repo.finish(session, row, done, answered=False)  # not sent again
                 raise
-            await repo.mark_answered(session, row)
+            await repo.finish(session, row, done, answered=True)
             return Outcome(replies, False, row.intent, row.topic)
 
     def forget(self, conversation: str) -> None:

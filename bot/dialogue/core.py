@@ -63,6 +63,12 @@ class DialogueCore:
             state = await self._states.get(conversation)
             await self._states.put(conversation, change(state))
 
+    def forget_state(self, conversation: str) -> None:
+        """Drop a cached state whose write failed, so the stored one is read again."""
+        forget = getattr(self._states, "forget", None)
+        if forget is not None:
+            forget(conversation)
+
     async def state(self, conversation: str) -> ConversationState:
         """The conversation's current state."""
         return await self._states.get(conversation)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextvars import ContextVar
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -53,6 +56,25 @@ async def save_state(session: AsyncSession, conversation: str, state: Conversati
         session.add(Conversation(id=conversation, created_at=now, **values))
 
 
+# Inside a chat turn, state writes wait here to be committed with the turn's replies.
+_deferred: ContextVar[dict[str, ConversationState] | None] = ContextVar("deferred", default=None)
+
+
+@contextlib.contextmanager
+def deferred_states() -> Iterator[dict[str, ConversationState]]:
+    """Collect the states put in this block instead of writing each at once.
+
+    The caller writes them with `save_state` in its own transaction, so a turn's
+    state and its replies are committed together or not at all.
+    """
+    pending: dict[str, ConversationState] = {}
+    token = _deferred.set(pending)
+    try:
+        yield pending
+    finally:
+        _deferred.reset(token)
+
+
 class DbStateStore:
     """Conversation states in the database, so a restart resumes where the citizen was.
 
@@ -78,6 +100,11 @@ class DbStateStore:
     async def put(self, conversation: str, state: ConversationState) -> None:
         """Remember the state of a conversation."""
         if self._cache.get(conversation) == state:
+            return
+        pending = _deferred.get()
+        if pending is not None:
+            pending[conversation] = state
+            self._remember(conversation, state)
             return
         self._cache.pop(conversation, None)  # a failed write must not leave a newer copy
         async with self._sessions() as session:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.storage.models import Conversation, Message
 
@@ -62,19 +64,21 @@ async def add_inbound(
             return known, False
     if not conversation_exists:
         await ensure_conversation(session, conversation, channel)
-    row = Message(
-        conversation_id=conversation,
-        channel=channel,
-        direction="in",
-        external_id=external_id,
-        kind=kind,
-        body=body,
-        data=data,
-        status=PENDING,
-        created_at=now(),
-    )
-    session.add(row)
+    values = {
+        "conversation_id": conversation,
+        "channel": channel,
+        "direction": "in",
+        "external_id": external_id,
+        "kind": kind,
+        "body": body,
+        "data": data,
+        "status": PENDING,
+        "created_at": now(),
+    }
     try:
+        # A plain INSERT: the ORM's unit of work costs more than the write itself.
+        result = await session.execute(insert(Message).values(**values).returning(Message.id))
+        message_id = result.scalar_one()
         await session.commit()
     except IntegrityError:
         # Stored before, or by another task between our look-up and insert.
@@ -86,43 +90,57 @@ async def add_inbound(
             raise
         await session.commit()
         return known, False
+    row = Message(id=message_id, replies=None, reply_to=None, sent_ref=None, intent=None,
+                  topic=None, handled_at=None, **values)  # fmt: skip
+    make_transient_to_detached(row)  # as if loaded: merging it back costs no query
     return row, True
 
 
 async def set_replies(
     session: AsyncSession,
-    message_id: int,
+    row: Message,
     replies: list[dict[str, Any]],
     intent: str | None,
     topic: str | None,
 ) -> None:
-    """Record the replies chosen for an inbound message before any is sent, and commit."""
-    row = await session.get_one(Message, message_id)
-    row.replies, row.intent, row.topic, row.status = replies, intent, topic, READY
-    await session.commit()
+    """Record the replies chosen for an inbound message before any is sent (caller commits)."""
+    values = {"replies": replies, "intent": intent, "topic": topic, "status": READY}
+    await session.execute(update(Message).where(Message.id == row.id).values(**values))
+    for key, value in values.items():
+        set_committed_value(row, key, value)
 
 
-def add_outbound(
-    session: AsyncSession,
-    inbound: Message,
-    text: str,
-    data: dict[str, Any],
-    sent_ref: str | None,
+def outbound(
+    inbound: Message, text: str, data: dict[str, Any], sent_ref: str | None
+) -> dict[str, Any]:
+    """The row of one reply that was sent, to be written by `finish`."""
+    return {
+        "conversation_id": inbound.conversation_id,
+        "channel": inbound.channel,
+        "direction": "out",
+        "kind": "reply",
+        "body": text,
+        "data": data,
+        "reply_to": inbound.id,
+        "sent_ref": sent_ref,
+        "created_at": now(),
+    }
+
+
+async def finish(
+    session: AsyncSession, row: Message, sent: list[dict[str, Any]], *, answered: bool
 ) -> None:
-    """Record one reply that was sent (the caller commits)."""
-    session.add(
-        Message(
-            conversation_id=inbound.conversation_id,
-            channel=inbound.channel,
-            direction="out",
-            kind="reply",
-            body=text,
-            data=data,
-            reply_to=inbound.id,
-            sent_ref=sent_ref,
-            created_at=now(),
+    """Write the replies sent and, when all are out, close the inbound message. Commits."""
+    if sent:
+        await session.execute(insert(Message), sent)
+    if answered:
+        stamp = now()
+        await session.execute(
+            update(Message).where(Message.id == row.id).values(status=ANSWERED, handled_at=stamp)
         )
-    )
+        set_committed_value(row, "status", ANSWERED)
+        set_committed_value(row, "handled_at", stamp)
+    await session.commit()
 
 
 def add_pushed(
@@ -154,12 +172,6 @@ async def count_sent(session: AsyncSession, message_id: int) -> int:
     count = int((await session.execute(query)).scalar_one())
     await session.commit()
     return count
-
-
-async def mark_answered(session: AsyncSession, row: Message) -> None:
-    """Close an inbound message (every reply is out) with the replies recorded. Commits."""
-    row.status, row.handled_at = ANSWERED, now()
-    await session.commit()
 
 
 async def unfinished(session: AsyncSession, channel: str) -> list[Message]:
