@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.accounts import cli as accounts_cli
 from bot.settings import Settings
 
 
@@ -27,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     corpus_sub = corpus.add_subparsers(dest="corpus_command", required=True)
     ingest = corpus_sub.add_parser("ingest", help="load corpus/ into the database and index")
     ingest.add_argument("--force", action="store_true", help="rebuild even if unchanged")
+    accounts_cli.add_parser(sub)
     return parser
 
 
@@ -50,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         from bot.rasa.training import main_train
 
         return main_train(settings, args.force)
+    if args.command == "user":
+        return accounts_cli.run(settings, args)
     from bot import commands
 
     handlers = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from bot.handoff.hours import OfficeHours
 from bot.mask import mask
-from bot.stats.period import Period
+from bot.stats.period import CHINA, Period
 from bot.storage.models import Conversation, Handoff, Message
 
 FALLBACK = "nlu_fallback"
@@ -40,6 +41,19 @@ def percentile(values: list[float], q: float) -> float | None:
 
 def _spread(values: list[float]) -> dict[str, Any]:
     return {"n": len(values), "p50": percentile(values, 0.5), "p90": percentile(values, 0.9)}
+
+
+WAIT_BUCKETS = ((300, "<5分钟"), (900, "5–15分钟"), (1800, "15–30分钟"), (3600, "30–60分钟"),
+                (4 * 3600, "1–4小时"), (math.inf, "4小时以上"))  # fmt: skip
+
+
+def _buckets(seconds: list[float]) -> dict[str, int]:
+    """How long citizens waited for a claim (office hours), in bands."""
+    counts = {label: 0 for _limit, label in WAIT_BUCKETS}
+    for value in seconds:
+        label = next(label for limit, label in WAIT_BUCKETS if value < limit)
+        counts[label] += 1
+    return counts
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -86,6 +100,7 @@ class Figures:
             "helpful": await self._helpful(inbound),
             "nlu": await self._nlu(inbound),
             "unanswered": await self._unanswered(inbound),
+            "daily": await self._daily(period, inbound, filters),
             "by_hour": await self._clock(inbound, "hour", 24),
             "by_weekday": await self._clock(inbound, "weekday", 7),
         }
@@ -202,6 +217,49 @@ class Figures:
             counts[index] += int(n)
         return counts
 
+    def _local_date(self, column: Any) -> ColumnElement[Any]:
+        if self.dialect == "postgresql":
+            return func.to_char(func.timezone("Asia/Shanghai", column), "YYYY-MM-DD")
+        return func.date(column, "+8 hours")
+
+    async def _daily(
+        self, period: Period, inbound: list[ColumnElement[bool]], filters: Filters
+    ) -> list[dict[str, Any]]:
+        """Per local day: conversations by service, conversations, and handoffs."""
+        day = self._local_date(Message.created_at)
+        query = (
+            select(day, Message.topic, func.count(distinct(Message.conversation_id)))
+            .where(*inbound)
+            .group_by(day, Message.topic)
+        )
+        by_day: dict[str, dict[str, Any]] = {}
+        start = period.start.astimezone(CHINA).date()
+        end = period.end.astimezone(CHINA).date()
+        current = start
+        while current < end:
+            by_day[current.isoformat()] = {"services": {}, "conversations": 0, "handoffs": 0}
+            current += dt.timedelta(days=1)
+        for key, topic, n in await self.session.execute(query):
+            entry = by_day.get(str(key))
+            if entry is not None:
+                entry["services"][topic or UNKNOWN] = int(n)
+        totals = (
+            select(day, func.count(distinct(Message.conversation_id))).where(*inbound).group_by(day)
+        )
+        for key, n in await self.session.execute(totals):
+            if str(key) in by_day:
+                by_day[str(key)]["conversations"] = int(n)
+        handoff_day = self._local_date(Handoff.requested_at)
+        handoffs = (
+            select(handoff_day, func.count(distinct(Handoff.conversation_id)))
+            .where(*self._handoff_filter(period, filters))
+            .group_by(handoff_day)
+        )
+        for key, n in await self.session.execute(handoffs):
+            if str(key) in by_day:
+                by_day[str(key)]["handoffs"] = int(n)
+        return [{"date": d, **v} for d, v in by_day.items()]
+
     # ------------------------------------------------------------ handoffs
 
     def _handoff_filter(self, period: Period, filters: Filters) -> list[ColumnElement[bool]]:
@@ -251,6 +309,7 @@ class Figures:
             "time_to_first_reply": _spread(reply),
             "time_to_first_reply_business": _spread(reply_biz),
             "handling_time": _spread(handling),
+            "wait_buckets": _buckets(claim_biz),
         }
 
     async def _satisfaction(self, period: Period, filters: Filters) -> dict[str, Any]:

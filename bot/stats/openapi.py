@@ -66,6 +66,7 @@ def document() -> dict[str, Any]:
                     },
                     "handoff_rate": _RATE,
                     "by_reason": _COUNTS,
+                    "wait_buckets": {**_COUNTS, "description": "Waits for a claim, office hours"},
                     **{
                         k: _SPREAD
                         for k in (
@@ -108,6 +109,19 @@ def document() -> dict[str, Any]:
                 "items": {
                     "type": "object",
                     "properties": {"text": {"type": "string"}, "count": {"type": "integer"}},
+                },
+            },
+            "daily": {
+                "type": "array",
+                "description": "One entry per local day of the period.",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "date": {"type": "string", "format": "date"},
+                        "services": _COUNTS,
+                        "conversations": {"type": "integer"},
+                        "handoffs": {"type": "integer"},
+                    },
                 },
             },
             "by_hour": {"type": "array", "items": {"type": "integer"}, "minItems": 24},

@@ -14,6 +14,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from bot import texts
 from bot.chat import ChatService, Inbound, Kind, Outcome, reply_to_json
 from bot.types import Reply
+from bot.web import console
 from bot.web.stats_api import add_routes
 
 if TYPE_CHECKING:
@@ -270,6 +271,7 @@ def create_app(services: Services, telegram: TelegramChannel | None = None) -> w
     app.router.add_post("/api/button", button)
     app.router.add_static("/static", STATIC)
     add_routes(app, services)
+    console.add_routes(app, services)
     if telegram is not None and telegram.webhook_url:
         app.router.add_post(telegram.webhook_path, telegram.webhook)
     return app

@@ -1,0 +1,1 @@
+"""Staff accounts: operators, managers and admins of the web console."""
