@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from bot import texts
+from bot.accounts.store import audit
 from bot.dialogue.state import ConversationState
 from bot.handoff import staff_texts as staff
 from bot.handoff.service import HandoffService, rating_buttons
@@ -14,6 +15,8 @@ from bot.storage.models import Handoff
 from bot.types import Button
 
 log = logging.getLogger(__name__)
+# Operator actions that change who holds a citizen's conversation go to the audit log.
+AUDITED = ("claim", "close", "hand_back", "reassign")
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +228,9 @@ class OperatorActions:
         self, row: Handoff, kind: str, user_id: int | str, external_id: str, body: str | None = None
     ) -> bool:
         async with self.service._sessions() as session:
+            if kind in AUDITED:
+                actor = f"operator:{self.label(user_id) or user_id}"
+                await audit(session, actor, kind, row.ticket, {"code": body} if body else None)
             return await repo.add_event(
                 session, row.id, kind, self.service.clock.now(),
                 actor=str(user_id), external_id=external_id or None, body=body,
