@@ -4,9 +4,10 @@ PY := .venv/bin/python
 
 .PHONY: install train run test lint eval bench clean
 
-install:            ## both environments, skipped when the pinned requirements are unchanged
+install:            ## both environments (skipped when the pins are unchanged) and a Chinese font
 	@scripts/ensure-venv.sh bot
 	@scripts/ensure-venv.sh rasa
+	@scripts/ensure-debian.sh fonts
 
 train: install      ## the NLU model, skipped when config.yml and nlu_data/ are unchanged
 	@$(PY) -m bot train
@@ -15,6 +16,7 @@ run: train          ## Rasa and the bot (web chat on 127.0.0.1; Telegram when TE
 	@$(PY) -m bot run
 
 test: train         ## unit tests, then the tests against a real Rasa server
+	@scripts/ensure-debian.sh browser
 	@scripts/with-postgres.sh $(PY) -m pytest -q -p no:cacheprovider
 
 lint: install

@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 from bot.channels.telegram import TelegramChannel
 from bot.corpus.service import ensure_corpus
 from bot.evaluate import EvalFileError, evaluate, load_cases
+from bot.handoff.sweep import sweep_every
 from bot.rasa.server import RasaStartError
 from bot.rasa.training import TrainingError
 from bot.runtime import run_main, services
@@ -43,6 +44,15 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"==> Telegram: @{telegram.username}", flush=True)
             else:
                 print("==> Telegram: off (set TELEGRAM_BOT_TOKEN to start it)", flush=True)
+            if svc.handoff.web_desk and svc.handoff.desk is None:
+                # Without the operators' group, PTB's JobQueue does not run the sweep.
+                timer = asyncio.create_task(
+                    sweep_every(svc.handoff, settings.handoff_sweep_seconds)
+                )
+                stack.callback(timer.cancel)
+            if svc.handoff.web_desk:
+                print(f"==> operators' desk: http://{settings.web_host}:{settings.web_port}/staff/",
+                      flush=True)  # fmt: skip
             await asyncio.Event().wait()
         return 0
 

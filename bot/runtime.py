@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from actions.answers import Answerer, Contacts
 from actions.faq import load_faq
 from actions.reply import Responder
+from bot.accounts.store import Role, has_active
 from bot.chat import ChatService
 from bot.corpus.service import load_retriever
 from bot.dialogue.core import DialogueCore
@@ -67,10 +68,21 @@ async def services(settings: Settings) -> AsyncIterator[Services]:
         nlu = NLUService(client, retry_after=settings.rasa_retry_after)
         sessions = sessionmaker(engine)
         handoff = build_handoff(settings, sessions)
+        handoff.web_desk = await _web_desk(settings, sessions)
         dialogue = DialogueCore(nlu, Responder(answerer), DbStateStore(sessions), handoff)
         chat = ChatService(dialogue, sessions)
         chat.handoff, handoff.outbox = handoff, chat
         yield Services(settings, nlu, dialogue, chat, handoff, sessions, rasa, http)
+
+
+async def _web_desk(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> bool:
+    if settings.handoff_web_desk is not None:
+        return settings.handoff_web_desk
+    async with sessions() as session:
+        staffed = await has_active(session, Role.OPERATOR)
+    if staffed:
+        log.info("operators take handoffs in the web console too")
+    return staffed
 
 
 def run_main(main: Callable[[], Awaitable[T]]) -> T:

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     operators: dict[int, str] = Field(default_factory=dict)
     # Telegram user ids of managers: escalations reach them directly.
     managers: list[int] = Field(default_factory=list)
+    # Whether operators also take handoffs in the web console (/staff/queue); unset: yes
+    # when an enabled operator account exists at start-up (`python -m bot user add`).
+    handoff_web_desk: bool | None = None
     # Working periods on working days; holidays and adjusted workdays from chinese-calendar.
     office_hours: str = "09:00-12:00,13:30-17:30"
     office_timezone: str = "Asia/Shanghai"

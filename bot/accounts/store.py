@@ -97,6 +97,14 @@ async def list_users(session: AsyncSession) -> list[User]:
     return list((await session.execute(select(User).order_by(User.name))).scalars())
 
 
+async def has_active(session: AsyncSession, role: Role) -> bool:
+    """Whether an enabled account of this role exists."""
+    query = select(User.id).where(User.role == role.value, User.disabled.is_(False)).limit(1)
+    found = (await session.execute(query)).first() is not None
+    await session.commit()
+    return found
+
+
 async def _user(session: AsyncSession, name: str) -> User:
     user = await session.scalar(select(User).where(User.name == name))
     if user is None:

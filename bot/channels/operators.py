@@ -146,27 +146,27 @@ class OperatorRouter:
 
     async def _message(self, message: Message, user: int, thread: int, external: str) -> Result:
         text = message.text or ""
+        row = await self.actions.handoff_in(thread)
+        if row is None:
+            return Result(False, staff.CLOSED_ALREADY if text.startswith("/") else "")
         if text.startswith("/"):
             head, _, arg = text[1:].partition(" ")
             command = head.split("@", 1)[0].lower()
-            row = await self.actions.handoff_in(thread)
-            if row is None:
-                return Result(False, staff.CLOSED_ALREADY)
             if command == "close":
                 return await self.actions.close(row.id, user, arg, external)
             if command == "bot":
                 return await self.actions.hand_back(row.id, user, external)
             if command == "note":
-                return await self.actions.note(thread, user, arg, external)
+                return await self.actions.note(row.id, user, arg, external)
             if command == "reply":
-                return await self.actions.canned(thread, user, arg, external)
+                return await self.actions.canned(row.id, user, arg, external)
             if command == "reassign":
-                return await self.actions.reassign(thread, user, arg, external)
+                return await self.actions.reassign(row.id, user, arg, external)
             return Result(False, "")
         if text:
-            return await self.actions.say(thread, user, text, external)
+            return await self.actions.say(row.id, user, text, external)
         kind = next((k for k in MEDIA_NAMES if getattr(message, k, None)), None)
         if kind is None:
             return Result(False, "")
         source: dict[str, Any] = {"chat_id": message.chat_id, "message_id": message.message_id}
-        return await self.actions.media(thread, user, source, kind, external)
+        return await self.actions.media(row.id, user, source, kind, external)

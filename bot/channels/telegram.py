@@ -8,6 +8,7 @@ import logging
 import secrets
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from telegram import BotCommand, LinkPreviewOptions, Message, Update
@@ -16,6 +17,7 @@ from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot import texts
+from bot.channels.managers import REPORT_TIME, ManagerReports
 from bot.channels.operators import OperatorRouter, TelegramDesk
 from bot.channels.ordered import OrderedDispatch
 from bot.channels.telegram_format import keyboard, render
@@ -101,6 +103,15 @@ async def _on_sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
             log.exception("the handoff sweep failed; it runs again at the next interval")
 
 
+async def _on_morning(context: ContextTypes.DEFAULT_TYPE) -> None:
+    reports = context.bot_data[SERVICE_KEY].reports
+    if reports is not None:
+        try:
+            await reports.morning()
+        except Exception:
+            log.exception("the morning reports failed")
+
+
 async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure with its update, and tell the citizen rather than say nothing."""
     if not isinstance(update, Update):
@@ -158,6 +169,8 @@ class TelegramChannel:
         self._managers = tuple(settings.managers)
         self._sweep_every = settings.handoff_sweep_seconds
         self.operators: OperatorRouter | None = None
+        self.reports: ManagerReports | None = None
+        self._report_time = REPORT_TIME.replace(tzinfo=ZoneInfo(settings.office_timezone))
 
     @property
     def webhook_path(self) -> str:
@@ -186,6 +199,12 @@ class TelegramChannel:
             if jobs is not None:
                 jobs.run_repeating(_on_sweep, interval=self._sweep_every, first=self._sweep_every)
             await handoff.announce_pending()
+        if handoff is not None and self._managers:
+            self.reports = ManagerReports(
+                bot, self._managers, handoff.sessions, handoff.hours, handoff.clock
+            )
+            if self.application.job_queue is not None:
+                self.application.job_queue.run_daily(_on_morning, time=self._report_time)
         for inbound in await self.chat.unfinished(CHANNEL):
             update = Update.de_json(inbound.data or {}, bot)
             if update is not None:
@@ -244,6 +263,9 @@ class TelegramChannel:
 
     async def receive(self, update: Update) -> None:
         """Store an update durably, then queue it behind its conversation's earlier ones."""
+        if self.reports is not None and self.reports.owns(update):
+            await self.reports.handle(update)  # figures for a manager, not a citizen's turn
+            return
         if self.operators is not None and self.operators.owns(update):
             # Handled before the offset moves on, so an operator's action is not lost.
             await self.operators.handle(update)

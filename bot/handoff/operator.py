@@ -17,6 +17,7 @@ from bot.types import Button
 log = logging.getLogger(__name__)
 # Operator actions that change who holds a citizen's conversation go to the audit log.
 AUDITED = ("claim", "close", "hand_back", "reassign")
+WEB_PREFIX = "web:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +35,16 @@ class OperatorActions:
         self.service = service
 
     def label(self, user_id: int | str) -> str | None:
-        """The display name of a configured operator; None for anyone else."""
-        return self.service.config.operators.get(str(user_id))
+        """The display name of a configured operator; None for anyone else.
+
+        Web console operators act as `web:<account id>`: the console checked their role,
+        and citizens see a desk number, never the account's name.
+        """
+        key = str(user_id)
+        if key.startswith(WEB_PREFIX):
+            number = key.removeprefix(WEB_PREFIX)
+            return staff.WEB_LABEL.format(n=int(number)) if number.isdigit() else None
+        return self.service.config.operators.get(key)
 
     async def handoff_in(self, thread_id: int) -> Handoff | None:
         """The handoff an operators' topic is about."""
@@ -72,27 +81,31 @@ class OperatorActions:
         await self._post(row, staff.CLAIMED.format(label=label))
         return Result(True, staff.CLAIMED.format(label=label))
 
-    async def say(self, thread_id: int, user_id: int | str, text: str, external_id: str) -> Result:
+    async def say(self, handoff_id: int, user_id: int | str, text: str, external_id: str) -> Result:
         """Relay the claiming operator's message to the citizen."""
-        row, refusal = await self._owned(thread_id, user_id)
+        row, refusal = await self._owned(handoff_id, user_id)
         if row is None:
             return refusal
-        if not await self._event(row, "operator_message", user_id, external_id, text):
+        text = text.strip()[:4000]
+        if not text or not await self._event(row, "operator_message", user_id, external_id, text):
             return Result(False, "")
         await self._replied(row)
         await self._push(row, text, sender=texts.OPERATOR_SENDER.format(label=row.operator_label))
+        if str(user_id).startswith(WEB_PREFIX):
+            # Colleagues in the Telegram group follow what the web desk writes.
+            await self._post(row, staff.WEB_SAID.format(label=row.operator_label, text=text))
         return Result(True, "")
 
     async def media(
         self,
-        thread_id: int,
+        handoff_id: int,
         user_id: int | str,
         source: dict[str, int],
         kind: str,
         external_id: str,
     ) -> Result:
         """Copy the claiming operator's photo or file to the citizen."""
-        row, refusal = await self._owned(thread_id, user_id)
+        row, refusal = await self._owned(handoff_id, user_id)
         if row is None:
             return refusal
         if not await self._event(row, "operator_media", user_id, external_id, f"[{kind}]"):
@@ -105,7 +118,7 @@ class OperatorActions:
         return Result(True, "")
 
     async def canned(
-        self, thread_id: int, user_id: int | str, name: str, external_id: str
+        self, handoff_id: int, user_id: int | str, name: str, external_id: str
     ) -> Result:
         """Send one of the canned replies by name."""
         replies = self.service.config.canned
@@ -113,15 +126,20 @@ class OperatorActions:
         if text is None:
             names = "、".join(sorted(replies)) or "（未配置）"
             return Result(False, staff.UNKNOWN_CANNED.format(name=name, names=names))
-        return await self.say(thread_id, user_id, text, external_id)
+        return await self.say(handoff_id, user_id, text, external_id)
 
-    async def note(self, thread_id: int, user_id: int | str, text: str, external_id: str) -> Result:
+    async def note(
+        self, handoff_id: int, user_id: int | str, text: str, external_id: str
+    ) -> Result:
         """An internal note: kept with the handoff, never shown to the citizen."""
         if self.label(user_id) is None:
             return Result(False, staff.NOT_OPERATOR)
-        row = await self.handoff_in(thread_id)
+        row = await self.service._get(handoff_id)
         if row is None:
             return Result(False, staff.CLOSED_ALREADY)
+        text = text.strip()[:4000]
+        if not text:
+            return Result(False, staff.EMPTY_NOTE)
         await self._event(row, "note", user_id, external_id, text)
         return Result(True, staff.NOTE_SAVED)
 
@@ -175,13 +193,13 @@ class OperatorActions:
         return Result(True, text)
 
     async def reassign(
-        self, thread_id: int, user_id: int | str, target: str, external_id: str
+        self, handoff_id: int, user_id: int | str, target: str, external_id: str
     ) -> Result:
         """Hand a claimed handoff to a named operator, or back to the queue without a name."""
         label = self.label(user_id)
         if label is None:
             return Result(False, staff.NOT_OPERATOR)
-        row = await self.handoff_in(thread_id)
+        row = await self.service._get(handoff_id)
         if row is None or row.status not in repo.OPEN:
             return Result(False, staff.CLOSED_ALREADY)
         operators = self.service.config.operators
@@ -209,13 +227,13 @@ class OperatorActions:
 
     # ------------------------------------------------------------ helpers
 
-    async def _owned(self, thread_id: int, user_id: int | str) -> tuple[Handoff | None, Result]:
+    async def _owned(self, handoff_id: int, user_id: int | str) -> tuple[Handoff | None, Result]:
         if self.label(user_id) is None:
             log.warning(
-                "user %s is not an operator: message in topic %s ignored", user_id, thread_id
+                "user %s is not an operator: message about handoff %s ignored", user_id, handoff_id
             )
             return None, Result(False, "")
-        row = await self.handoff_in(thread_id)
+        row = await self.service._get(handoff_id)
         if row is None or row.status not in repo.OPEN:
             return None, Result(False, staff.CLOSED_ALREADY)
         if row.status == repo.QUEUED:
@@ -231,10 +249,13 @@ class OperatorActions:
             if kind in AUDITED:
                 actor = f"operator:{self.label(user_id) or user_id}"
                 await audit(session, actor, kind, row.ticket, {"code": body} if body else None)
-            return await repo.add_event(
+            added = await repo.add_event(
                 session, row.id, kind, self.service.clock.now(),
                 actor=str(user_id), external_id=external_id or None, body=body,
             )  # fmt: skip
+        if added:
+            self.service.changed(row.id)
+        return added
 
     async def _replied(self, row: Handoff) -> None:
         now = self.service.clock.now()

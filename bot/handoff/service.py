@@ -83,14 +83,36 @@ class HandoffService:
         self.desk: Desk | None = None
         self.outbox: Outbox | None = None
         self.update_state: StateUpdater | None = None
+        self.web_desk = False  # operators also answer from the web console
         self._ticket_lock = asyncio.Lock()
+        self._watchers: set[Callable[[int], None]] = set()
+
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        """The database sessions the service works with."""
+        return self._sessions
+
+    # ------------------------------------------------------------ live views
+
+    def watch(self, callback: Callable[[int], None]) -> Callable[[], None]:
+        """Call `callback(handoff_id)` whenever a handoff changes; returns the unsubscribe."""
+        self._watchers.add(callback)
+        return lambda: self._watchers.discard(callback)
+
+    def changed(self, handoff_id: int) -> None:
+        """Tell the live views (the web console) that a handoff changed."""
+        for callback in list(self._watchers):
+            try:
+                callback(handoff_id)
+            except Exception:
+                log.exception("a handoff watcher failed")
 
     # ------------------------------------------------------------ citizen side
 
     @property
     def staffed(self) -> bool:
-        """Whether an operators' group is there to take handoffs (else: callbacks)."""
-        return self.desk is not None
+        """Whether operators (Telegram group or web console) take handoffs (else: callbacks)."""
+        return self.desk is not None or self.web_desk
 
     async def open(self, conversation: str, channel: str, request: Request) -> tuple[int, Reply]:
         """Queue a handoff and announce it to the operators; the citizen's reply comes back."""
@@ -113,6 +135,7 @@ class HandoffService:
             )
             ahead = await repo.ahead_of(session, row)
             await session.commit()
+        self.changed(row.id)
         await self.announce(row.id)
         log.info("handoff %s queued (%s, urgent=%s)", row.ticket, row.reason, row.urgent)
         return row.id, Reply(self._queued_text(row, ahead, now), self._waiting_buttons(row.id))
@@ -179,6 +202,7 @@ class HandoffService:
                 session, handoff_id, "citizen_message", now, actor="citizen",
                 external_id=external, body=body,
             )  # fmt: skip
+        self.changed(handoff_id)
 
     async def last_question(self, conversation: str) -> tuple[str, str | None] | None:
         """The citizen's latest message about a service, with its intent."""
@@ -325,4 +349,7 @@ class HandoffService:
         self, handoff_id: int, from_status: tuple[str, ...], **values: Any
     ) -> bool:
         async with self._sessions() as session:
-            return await repo.transition(session, handoff_id, from_status, **values)
+            done = await repo.transition(session, handoff_id, from_status, **values)
+        if done:
+            self.changed(handoff_id)
+        return done

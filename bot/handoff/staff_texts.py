@@ -60,3 +60,14 @@ CLOSE_CODES = {
     "no_response": "市民未回应",
     "invalid": "无效咨询",
 }
+# A web console operator's desk number, shown to citizens instead of the account's name.
+WEB_LABEL = "坐席{n:02d}"
+WEB_SAID = "{label}（网页坐席）：\n{text}"
+EMPTY_NOTE = "备注是空的，没有保存。"
+# Managers' reports in Telegram.
+STATS_TITLE = "咨询统计"
+DAILY_TITLE = "每日报告"
+WEEKLY_TITLE = "每周报告"
+STATS_USAGE = "用法：/stats today、/stats 7d 或 /stats 30d"
+STATS_FAILED = "统计暂时没有算出来，请稍后再试；问题已记录。"
+WEB_CLAIMED = "已接单，可以回复市民了。"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from bot import texts
@@ -37,6 +38,16 @@ async def sweep(service: HandoffService) -> None:
         last_citizen = row.last_citizen_at or row.requested_at
         if now - last_citizen >= cfg.idle_close:
             await _close_idle(service, row)
+
+
+async def sweep_every(service: HandoffService, seconds: float) -> None:
+    """The sweep on its own timer, for deployments without the Telegram operators' group."""
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await sweep(service)
+        except Exception:
+            log.exception("the handoff sweep failed; it runs again at the next interval")
 
 
 async def _remind(service: HandoffService, row: Handoff, waited: float) -> None:

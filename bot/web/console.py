@@ -1,4 +1,4 @@
-"""The staff console: statistics and CSV exports, the queue, accounts and the audit log."""
+"""The staff console: statistics and CSV exports, accounts and the audit log."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from bot.accounts import store
 from bot.accounts.store import AccountError, Role, Staff
 from bot.stats.figures import Figures, Filters
 from bot.stats.period import Period, PeriodError, parse_period
-from bot.storage import handoffs as handoff_repo
 from bot.types import Topic
+from bot.web import desk
 from bot.web import staff as auth
 from bot.web.staff import client_ip, render, require, sessions
 
@@ -161,23 +161,6 @@ async def export(request: web.Request) -> web.Response:
     )  # fmt: skip
 
 
-@require(Role.OPERATOR, Role.ADMIN)
-async def queue(request: web.Request) -> web.Response:
-    """Requests waiting for an operator or being handled, urgent ones first."""
-    async with sessions(request)() as session:
-        rows = await handoff_repo.in_status(session, *handoff_repo.OPEN)
-        await session.commit()
-    rows.sort(key=lambda r: (not r.urgent, r.id))
-    shown = [
-        {"ticket": r.ticket, "status": r.status, "urgent": r.urgent, "district": r.district,
-         "service": _service(r.topic or "other"), "channel": r.channel,
-         "operator_label": r.operator_label,
-         "requested_local": r.requested_at.astimezone(CHINA).strftime("%m-%d %H:%M")}
-        for r in rows
-    ]  # fmt: skip
-    return render(request, "queue.html", handoffs=shown)
-
-
 @require(Role.ADMIN)
 async def audit_log(request: web.Request) -> web.Response:
     """The latest audit entries."""
@@ -240,8 +223,8 @@ def add_routes(app: web.Application, services: Services) -> None:
     app.router.add_post("/staff/logout", auth.logout)
     app.router.add_get("/staff/dashboard", dashboard)
     app.router.add_get("/staff/export/{name}.csv", export)
-    app.router.add_get("/staff/queue", queue)
     app.router.add_get("/staff/audit", audit_log)
     app.router.add_get("/staff/users", users)
     app.router.add_post("/staff/users", users)
     app.router.add_post("/staff/users/toggle", toggle_user)
+    desk.add_routes(app)

@@ -273,7 +273,7 @@ async def test_office_hours_messages(fake, engine, answerer, clock):
 
 
 async def test_note_canned_reply_hand_back_and_strangers_in_the_topic(fake, bot, engine):
-    assert [j.name for j in bot.application.job_queue.jobs()] == ["_on_sweep"]
+    assert {j.name for j in bot.application.job_queue.jobs()} == {"_on_sweep", "_on_morning"}
     await ask_for_human(fake)
     thread, summary = await topic_summary(fake)
     await claim(fake, summary)

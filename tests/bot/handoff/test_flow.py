@@ -199,8 +199,8 @@ async def test_duplicate_operator_update_acts_once(parts):
     actions = OperatorActions(service)
     await actions.claim(1, ALICE, "u1")
     service.outbox.pushed.clear()
-    assert (await actions.say(101, ALICE, "您好", "u2")).ok
-    assert not (await actions.say(101, ALICE, "您好", "u2")).ok
+    assert (await actions.say(1, ALICE, "您好", "u2")).ok
+    assert not (await actions.say(1, ALICE, "您好", "u2")).ok
     assert [p[1] for p in service.outbox.pushed] == ["您好"]
     assert service.outbox.pushed[0][2] == "热线工作人员 0231"
 
@@ -218,10 +218,10 @@ async def test_reassign_to_a_named_operator_and_back_to_the_queue(engine, answer
     await say(chat, "我的事")
     actions = OperatorActions(service)
     await actions.claim(1, ALICE, "u1")
-    assert (await actions.reassign(101, ALICE, "0415", "u2")).ok
-    assert not (await actions.say(101, ALICE, "还是我", "u3")).ok
-    assert (await actions.say(101, "7002", "我来接手", "u4")).ok
-    assert (await actions.reassign(101, "7002", "", "u5")).ok
+    assert (await actions.reassign(1, ALICE, "0415", "u2")).ok
+    assert not (await actions.say(1, ALICE, "还是我", "u3")).ok
+    assert (await actions.say(1, "7002", "我来接手", "u4")).ok
+    assert (await actions.reassign(1, "7002", "", "u5")).ok
     [row] = await handoffs(sessions)
     assert row.status == "queued" and row.claimed_by is None
 

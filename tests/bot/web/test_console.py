@@ -9,8 +9,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.accounts import store
 from bot.accounts.store import Role
 from bot.handoff.hours import OfficeHours
+from bot.handoff.service import HandoffConfig, HandoffService
 from bot.storage.db import sessionmaker
-from bot.storage.models import AuditEntry, Conversation, Message
+from bot.storage.models import AuditEntry, Conversation, Handoff, Message
 from bot.web.app import create_app
 from bot.web.staff import COOKIE, LOGIN_COOKIE, Failures
 from tests.fakes.clock import FakeClock, china
@@ -23,6 +24,12 @@ ROUTES = [
     ("GET", "/staff/export/by_service.csv", {"manager", "admin"}),
     ("GET", "/staff/export/unanswered.csv", {"manager", "admin"}),
     ("GET", "/staff/queue", {"operator", "admin"}),
+    ("GET", "/staff/queue/rows", {"operator", "admin"}),
+    ("GET", "/staff/handoffs/1", {"operator", "admin"}),
+    ("GET", "/staff/handoffs/1/live", {"operator", "admin"}),
+    ("GET", "/staff/ws", {"operator", "admin"}),
+    ("POST", "/staff/handoffs/1/note", {"operator"}),
+    ("POST", "/staff/handoffs/1/claim", {"operator"}),
     ("GET", "/staff/audit", {"admin"}),
     ("GET", "/staff/users", {"admin"}),
     ("POST", "/staff/users", {"admin"}),
@@ -60,11 +67,23 @@ async def app_parts(engine):
                 created_at=china(2026, 11, 20, 10),
             )
         )
+        s.add(
+            Handoff(
+                ticket="2026-000001",
+                conversation_id="web:x",
+                channel="web",
+                status="queued",
+                reason="request",
+                requested_at=china(2026, 11, 20, 10, 5),
+            )
+        )
         await s.commit()
     services = SimpleNamespace(
         chat=SimpleNamespace(register=lambda *a: None),
         settings=SimpleNamespace(stats_token=None),
-        handoff=SimpleNamespace(clock=FakeClock(china(2026, 11, 22, 12)), hours=OfficeHours()),
+        handoff=HandoffService(
+            HandoffConfig(), sessions, FakeClock(china(2026, 11, 22, 12)), OfficeHours()
+        ),
         sessions=sessions,
     )
     return create_app(services), sessions
@@ -108,7 +127,7 @@ async def test_access_matrix(app_parts):
                 if who is None:
                     expected = {302} if method == "GET" else {401}
                 elif who in allowed:
-                    expected = {200, 302, 400}
+                    expected = {200, 302, 303, 400}
                 else:
                     expected = {403}
                 assert response.status in expected, (who, method, path, response.status)
