@@ -175,6 +175,9 @@ class ChatService:
                             await self._relay(inbound)
                         stored = [reply_to_json(r) for r in turn.replies]
                         intent, topic = turn.nlu.intent, turn.nlu.topic.value
+                        if turn.relay:
+                            # A human answers it: no part of the bot's figures.
+                            intent, topic = None, None
                         # The turn's state and replies are committed together, or neither.
                         for conversation, state in states.items():
                             await save_state(session, conversation, state)

@@ -176,7 +176,8 @@ class Figures:
         return {"up": up, "down": down, "helpful_rate": _ratio(up, up + down)}
 
     async def _nlu(self, inbound: list[ColumnElement[bool]]) -> dict[str, Any]:
-        texts = [*inbound, Message.kind == "text"]
+        # Messages relayed to an operator carry no intent: the bot did not answer them.
+        texts = [*inbound, Message.kind == "text", Message.intent.is_not(None)]
         total = await self._scalar(select(func.count()).where(*texts))
         fallback = await self._scalar(
             select(func.count()).where(*texts, Message.intent == FALLBACK)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import aiohttp
 import pytest
 
@@ -51,3 +54,27 @@ def nlu(rasa, http, settings) -> NLUService:
 async def dialogue(nlu, settings) -> DialogueCore:
     answerer = Answerer(load_faq(), await load_retriever(settings), Contacts())
     return DialogueCore(nlu, Responder(answerer))
+
+
+CHROMIUM = shutil.which("chromium")
+# Screenshots of the browser tests, for a person to look at.
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+async def browser():
+    """Debian's headless Chromium, driven by Playwright; skipped where it is not installed."""
+    if CHROMIUM is None:
+        pytest.skip("the browser tests need Debian's chromium on PATH (apt-get install chromium)")
+    from playwright.async_api import async_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )
+        try:
+            yield browser
+        finally:
+            await browser.close()

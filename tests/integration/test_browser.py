@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from aiohttp import web
+from playwright.async_api import Page, WebSocketRoute, expect
 
 from actions.reply import Responder
 from bot.chat import ChatService
@@ -20,19 +19,10 @@ from bot.dialogue.core import DialogueCore
 from bot.storage.conversations import DbStateStore
 from bot.storage.db import make_engine, migrate, sessionmaker
 from bot.web.app import create_app
-
-CHROMIUM = shutil.which("chromium")
-if CHROMIUM is None:
-    pytest.skip(
-        "the browser test needs Debian's chromium on PATH (apt-get install chromium)",
-        allow_module_level=True,
-    )
-
-from playwright.async_api import Page, WebSocketRoute, async_playwright, expect  # noqa: E402
+from tests.integration.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.rasa
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TIMEOUT = 15_000  # ms: one answer goes through Rasa and the corpus
 MENU = ["人民调解", "法律援助", "行政复议", "转人工"]
 GREETING = "您好！我是司法局"
@@ -70,20 +60,6 @@ async def base_url(nlu, answerer, tmp_path_factory):
     finally:
         await runner.cleanup()
         await engine.dispose()
-
-
-@pytest.fixture(scope="module")
-async def browser():
-    ARTIFACTS.mkdir(exist_ok=True)
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-        )
-        try:
-            yield browser
-        finally:
-            await browser.close()
 
 
 async def new_page(browser, **options) -> Page:

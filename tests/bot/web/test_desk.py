@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.accounts import store
 from bot.accounts.store import Role
 from bot.storage.db import sessionmaker
-from bot.storage.models import AuditEntry, Handoff
+from bot.storage.models import AuditEntry, Handoff, Message
 from bot.web.app import create_app
 from tests.bot.channels.test_handoff_telegram import OPS, claim, running, topic_summary
 from tests.bot.web.test_console import PASSWORD, csrf_of, sign_in
@@ -144,6 +144,10 @@ async def test_web_operator_claims_and_chats_with_a_web_citizen(fake, engine, an
             "resolved",
         )
         assert row.first_reply_at is not None
+        relayed = (
+            await session.execute(select(Message).where(Message.body.like("<script>x()%")))
+        ).scalar_one()
+        assert (relayed.intent, relayed.topic) == (None, None)  # not the bot's to count
         audit = [
             (e.actor, e.action, e.target)
             for e in (await session.execute(select(AuditEntry))).scalars()
