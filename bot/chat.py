@@ -174,10 +174,9 @@ class ChatService:
                         if turn.relay:
                             await self._relay(inbound)
                         stored = [reply_to_json(r) for r in turn.replies]
-                        intent, topic = turn.nlu.intent, turn.nlu.topic.value
-                        if turn.relay:
-                            # A human answers it: no part of the bot's figures.
-                            intent, topic = None, None
+                        # A message a human answers is no part of the bot's figures.
+                        intent: str | None = None if turn.relay else turn.nlu.intent
+                        topic: str | None = None if turn.relay else turn.nlu.topic.value
                         # The turn's state and replies are committed together, or neither.
                         for conversation, state in states.items():
                             await save_state(session, conversation, state)
