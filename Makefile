@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: install train run test lint eval bench clean
+.PHONY: install train run test lint eval bench bench-stats clean
 
 install:            ## both environments (skipped when the pins are unchanged) and a Chinese font
 	@scripts/ensure-venv.sh bot
@@ -30,6 +30,9 @@ eval: train
 bench: train
 	@$(PY) bench/nlu.py
 	@$(PY) bench/answers.py
+
+bench-stats: install ## the dashboard's figures over a year of seeded conversations
+	@scripts/with-postgres.sh $(PY) bench/stats.py
 
 clean:
 	rm -rf .venv .venv-rasa models .pytest_cache .mypy_cache .ruff_cache

@@ -123,6 +123,9 @@ class Message(Base):
         UniqueConstraint("channel", "external_id"),
         Index("ix_messages_conversation", "conversation_id", "id"),
         Index("ix_messages_status", "status"),
+        # Everything a period's statistics read (migration 0006).
+        Index("ix_messages_period", "direction", "created_at", "kind", "topic", "intent",
+              "channel", "conversation_id"),  # fmt: skip
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -157,6 +160,7 @@ class Handoff(Base):
         Index("ix_handoffs_status", "status"),
         Index("ix_handoffs_conversation", "conversation_id"),
         Index("ix_handoffs_thread", "thread_id"),
+        Index("ix_handoffs_requested", "requested_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

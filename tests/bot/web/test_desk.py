@@ -181,3 +181,30 @@ async def test_desk_refuses_other_roles_and_cross_site_sockets(fake, engine, ans
             await boss.close()
             await wang.close()
         await asyncio.sleep(0)
+
+
+async def test_a_claim_in_the_telegram_group_shows_on_the_web_at_once(fake, engine, answerer):
+    clock = FakeClock(china(2026, 11, 23, 10))
+    sessions = sessionmaker(engine)
+    await accounts(sessions)
+    async with running(fake, engine, answerer, clock) as telegram:
+        app = desk_app(telegram, sessions)
+        async with TestClient(TestServer(app)) as citizen, citizen.ws_connect("/ws") as chat:
+            wang, wang_csrf = await desk_client(app, "wang")
+            try:
+                async with wang.ws_connect("/staff/ws") as desk:
+                    await receive_until(chat, lambda f: f["type"] == "hello")
+                    for n, text in enumerate(["复议要钱吗", "我要找人工", "惠山"]):
+                        await chat.send_json({"type": "message", "id": f"m{n}", "text": text})
+                    await changed(desk)
+                    _thread, summary = await topic_summary(fake)
+                    await claim(fake, summary)  # Alice, in the Telegram topic
+                    rows = ""
+                    while "处理中" not in rows:  # each change is announced; the claim is one
+                        await changed(desk)
+                        rows = await (await wang.get("/staff/queue/rows")).text()
+                    assert "0231" in rows and "接单" not in rows
+                    answer = await act(wang, wang_csrf, "claim")
+                    assert answer == {"ok": False, "text": "已被 0231 接单"}
+            finally:
+                await wang.close()
