@@ -40,9 +40,15 @@ _META_REPLIES: dict[str, str] = {
 class Responder:
     """Safety first, then the FAQ, then the corpus, then an honest "not found"."""
 
-    def __init__(self, answerer: Answerer, today: Callable[[], dt.date] = china_today) -> None:
+    def __init__(
+        self,
+        answerer: Answerer,
+        today: Callable[[], dt.date] = china_today,
+        retention_days: int = 180,
+    ) -> None:
         self._answers = answerer
         self._today = today
+        self.retention_days = retention_days  # told in the privacy notice
 
     def to_message(self, nlu: NLUResult, district: str | None = None) -> list[Reply]:
         """The replies to a free-text message."""
@@ -111,7 +117,12 @@ class Responder:
     def to_command(self, command: str) -> list[Reply]:
         """The replies to a channel command (`start`, `help`, `menu`)."""
         if command == "start":
-            return [Reply(f"{texts.GREETING}\n\n{texts.PRIVACY_NOTICE}", MAIN_MENU)]
+            notice = texts.PRIVACY_NOTICE.format(days=self.retention_days)
+            return [Reply(f"{texts.GREETING}\n\n{notice}", MAIN_MENU)]
+        if command == "forget":
+            buttons = (Button(texts.FORGET_YES, "privacy:forget"),
+                       Button(texts.FORGET_NO, "privacy:keep"))  # fmt: skip
+            return [Reply(texts.FORGET_CONFIRM, buttons)]
         if command == "menu":
             return [Reply(texts.MENU_PROMPT, MAIN_MENU)]
         return [Reply(texts.HELP, MAIN_MENU)]

@@ -35,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine  # noqa: E402
 from bot.handoff.hours import OfficeHours  # noqa: E402
 from bot.stats.figures import Figures  # noqa: E402
 from bot.stats.period import parse_period  # noqa: E402
-from bot.storage.db import make_engine, migrate, sessionmaker  # noqa: E402
+from bot.storage.db import make_engine, make_reader, migrate, sessionmaker  # noqa: E402
 from bot.storage.models import Conversation, Handoff, Message  # noqa: E402
 
 DISTRICTS = ["梁溪", "锡山", "惠山", "滨湖", "新吴", "江阴", "宜兴", None]
@@ -134,8 +134,7 @@ async def measure(engine: AsyncEngine, runs: int) -> list[float]:
     for _ in range(runs):
         period = parse_period("30d", dt.datetime.now(dt.UTC))
         began = time.perf_counter()
-        async with sessions() as session:
-            figures = await Figures(session, hours).compute(period)
+        figures = await Figures(sessions, hours).compute(period)
         times.append(time.perf_counter() - began)
     print(f"  30 days: {figures['volume']['conversations']:,} conversations, "
           f"{figures['volume']['messages_in']:,} messages in, "
@@ -181,8 +180,12 @@ async def run(name: str, url: str, conversations: int, runs: int) -> list[float]
             async with engine.connect() as connection:
                 auto = await connection.execution_options(isolation_level="AUTOCOMMIT")
                 await auto.exec_driver_sql("VACUUM ANALYZE")
-        await measure(engine, 2)  # warm the caches a dashboard in use has warm
-        return await measure(engine, runs)
+        reader = make_reader(url, engine)  # as the bot reads its statistics
+        try:
+            await measure(reader, 2)  # warm the caches a dashboard in use has warm
+            return await measure(reader, runs)
+        finally:
+            await reader.dispose()
     finally:
         await engine.dispose()
 

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import privacy
 from bot.dialogue.core import DialogueCore
+from bot.mask import mask
 from bot.serial import KeyedLock
 from bot.storage import messages as repo
 from bot.storage.conversations import deferred_states, save_state
@@ -166,11 +168,12 @@ class ChatService:
                 row, _ = await self._store(session, inbound, look_first=accepted)
             if row.status == repo.ANSWERED:
                 return Outcome(self._stored(row), True, row.intent, row.topic)
-            sent = 0
+            sent, forget = 0, False
             if row.status == repo.PENDING:
                 with deferred_states() as states:
                     try:
                         turn = await self._turn(inbound)
+                        forget = turn.forget
                         if turn.relay:
                             await self._relay(inbound)
                         stored = [reply_to_json(r) for r in turn.replies]
@@ -180,7 +183,10 @@ class ChatService:
                         # The turn's state and replies are committed together, or neither.
                         for conversation, state in states.items():
                             await save_state(session, conversation, state)
-                        await repo.set_replies(session, row, stored, intent, topic)
+                        # Kept unmasked only while an operator may need it (bot.privacy).
+                        masked = None if turn.relay or row.kind != "text" else mask(row.body)
+                        body = masked if masked != row.body else None
+                        await repo.set_replies(session, row, stored, intent, topic, body)
                         await session.commit()
                     except BaseException:
                         for conversation in states:
@@ -201,7 +207,21 @@ class ChatService:
                 await repo.finish(session, row, done, answered=False)  # not sent again
                 raise
             await repo.finish(session, row, done, answered=True)
+            if forget:
+                await self._forget_citizen(session, inbound.conversation)
             return Outcome(replies, False, row.intent, row.topic)
+
+    async def _forget_citizen(self, session: AsyncSession, conversation: str) -> None:
+        """Delete everything of the citizen behind a conversation (after /forget)."""
+        parts = conversation.split(":")
+        # A Telegram citizen is their user id: the private chat's, or the last part in a group.
+        citizen = f"tg:{parts[-1]}" if parts[0] == "tg" else conversation
+        conversations = sorted({conversation, *await privacy.conversations_of(session, citizen)})
+        counts = await privacy.delete_all(session, conversations)
+        for cid in conversations:
+            self.forget(cid)
+            self.dialogue.forget_state(cid)
+        log.info("a citizen's data was deleted on request: %s", counts)
 
     def forget(self, conversation: str) -> None:
         """Drop what is cached about a conversation whose rows were deleted."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot import logs, privacy_cli
 from bot.accounts import cli as accounts_cli
 from bot.settings import Settings
 
@@ -29,20 +29,14 @@ def _parser() -> argparse.ArgumentParser:
     ingest = corpus_sub.add_parser("ingest", help="load corpus/ into the database and index")
     ingest.add_argument("--force", action="store_true", help="rebuild even if unchanged")
     accounts_cli.add_parser(sub)
+    privacy_cli.add_parser(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command; returns the exit code."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # httpx logs every request URL, and a Bot API URL carries the bot's token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logs.setup(args.verbose)
     try:
         settings = Settings()
     except ValidationError as exc:
@@ -54,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         return main_train(settings, args.force)
     if args.command == "user":
         return accounts_cli.run(settings, args)
+    if args.command == "privacy":
+        return privacy_cli.run(settings, args)
     from bot import commands
 
     handlers = {

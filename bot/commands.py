@@ -15,6 +15,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.corpus.service import ensure_corpus
 from bot.evaluate import EvalFileError, evaluate, load_cases
 from bot.handoff.sweep import sweep_every
+from bot.privacy_cli import maintain_every
 from bot.rasa.server import RasaStartError
 from bot.rasa.training import TrainingError
 from bot.runtime import run_main, services
@@ -44,6 +45,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"==> Telegram: @{telegram.username}", flush=True)
             else:
                 print("==> Telegram: off (set TELEGRAM_BOT_TOKEN to start it)", flush=True)
+            retention = asyncio.create_task(maintain_every(settings, svc.sessions))
+            stack.callback(retention.cancel)
             if svc.handoff.web_desk and svc.handoff.desk is None:
                 # Without the operators' group, PTB's JobQueue does not run the sweep.
                 timer = asyncio.create_task(

@@ -27,7 +27,7 @@ from bot.rasa.server import RasaServer
 from bot.rasa.training import train
 from bot.settings import Settings
 from bot.storage.conversations import DbStateStore
-from bot.storage.db import make_engine, sessionmaker
+from bot.storage.db import make_engine, make_reader, sessionmaker
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -45,6 +45,8 @@ class Services:
     sessions: async_sessionmaker[AsyncSession]
     rasa: RasaServer | None
     http: aiohttp.ClientSession
+    # Statistics read here, several queries at once (bot.storage.db.make_reader).
+    reader: async_sessionmaker[AsyncSession]
 
 
 @contextlib.asynccontextmanager
@@ -67,12 +69,18 @@ async def services(settings: Settings) -> AsyncIterator[Services]:
         client = RasaClient(http, url, token, settings.rasa_timeout)
         nlu = NLUService(client, retry_after=settings.rasa_retry_after)
         sessions = sessionmaker(engine)
+        reader = make_reader(settings.database_url, engine)
+        if reader is not engine:
+            stack.push_async_callback(reader.dispose)
         handoff = build_handoff(settings, sessions)
         handoff.web_desk = await _web_desk(settings, sessions)
-        dialogue = DialogueCore(nlu, Responder(answerer), DbStateStore(sessions), handoff)
+        responder = Responder(answerer, retention_days=settings.privacy_retention_days)
+        dialogue = DialogueCore(nlu, responder, DbStateStore(sessions), handoff)
         chat = ChatService(dialogue, sessions)
         chat.handoff, handoff.outbox = handoff, chat
-        yield Services(settings, nlu, dialogue, chat, handoff, sessions, rasa, http)
+        yield Services(
+            settings, nlu, dialogue, chat, handoff, sessions, rasa, http, sessionmaker(reader)
+        )
 
 
 async def _web_desk(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> bool:

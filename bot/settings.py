@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     handoff_sweep_seconds: float = Field(default=60, gt=0)
     canned_replies: Path = PROJECT_ROOT / "config" / "canned_replies.yml"
 
+    # Personal data: a conversation idle this long keeps no text or identifier (figures stay);
+    # a handoff's unmasked text is masked this long after it closes.
+    privacy_retention_days: int = Field(default=180, ge=1, le=3650)
+    privacy_raw_hours: float = Field(default=72, gt=0)
+
     # Bearer token managers' tools use for /api/v1/stats; unset: the API is off.
     stats_token: SecretStr | None = None
 

@@ -75,3 +75,5 @@ class Turn:
     replies: list[Reply] = field(default_factory=list)
     # A human has the conversation: the message goes to the operator, not answered here.
     relay: bool = False
+    # The citizen confirmed /forget: their data goes once the replies are sent.
+    forget: bool = False

@@ -66,8 +66,7 @@ class ManagerReports:
     async def report(self, title: str, period: Period, chats: tuple[int, ...]) -> None:
         """Send the figures and the chart of a period to each chat."""
         try:
-            async with self.sessions() as session:
-                figures = await Figures(session, self.hours).compute(period)
+            figures = await Figures(self.sessions, self.hours).compute(period)
             text = summary(title, period, figures)
             image = await asyncio.to_thread(chart_png, f"{title} {period_label(period)}", figures)
         except Exception:

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
-COMMANDS = ("start", "help", "menu")
+COMMANDS = ("start", "help", "menu", "forget")
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 MEDIA = (
     "photo", "voice", "video", "video_note", "audio", "document",
@@ -339,8 +339,11 @@ class TelegramChannel:
             raise web.HTTPForbidden(text="wrong or missing secret token")
         try:
             data = await request.json()
-            update = Update.de_json(data, self.application.bot) if isinstance(data, dict) else None
-        except (ValueError, KeyError, TypeError) as exc:
+            update_id = data.get("update_id") if isinstance(data, dict) else None
+            well_formed = isinstance(update_id, int) and not isinstance(update_id, bool)
+            update = Update.de_json(data, self.application.bot) if well_formed else None
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            # PTB's parser fails in many ways on malformed data; none is a Telegram update.
             raise web.HTTPBadRequest(text="not a Telegram update") from exc
         if update is None:
             raise web.HTTPBadRequest(text="not a Telegram update")

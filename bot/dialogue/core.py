@@ -104,6 +104,8 @@ class DialogueCore:
             replies: list[Reply]
             flow = self._handoff
             handled = None
+            if payload in ("privacy:forget", "privacy:keep"):
+                return self._forget(state, nlu, payload == "privacy:forget")
             if state.handoff is not None:
                 if flow is not None and payload.startswith("handoff:cancel"):
                     state, replies = await flow.cancel(state)
@@ -135,9 +137,19 @@ class DialogueCore:
             state = await self._states.get(conversation)
         nlu = await self._nlu.understand("")
         if state.handoff is not None:
+            if command == "forget":
+                return Turn(nlu, [Reply(texts.FORGET_LATER)])
             return Turn(nlu, [], relay=True)
         replies = self._responder.to_command(command)
         return Turn(nlu, self._offer_resume(replies) if state.form else replies)
+
+    @staticmethod
+    def _forget(state: ConversationState, nlu: NLUResult, confirmed: bool) -> Turn:
+        if state.handoff is not None:
+            return Turn(nlu, [Reply(texts.FORGET_LATER)])
+        if not confirmed:
+            return Turn(nlu, [Reply(texts.FORGET_KEPT)])
+        return Turn(nlu, [Reply(texts.FORGOTTEN)], forget=True)
 
     async def handle_media(self, conversation: str = "anonymous") -> Turn:
         """The turn for a photo, voice message, file or other non-text message."""

@@ -78,9 +78,17 @@ class OfficeHours:
         self.periods = parse_periods(spec)
         self.zone = ZoneInfo(zone)
         self._warned: set[int] = set()
+        self._kinds: dict[dt.date, tuple[DayKind, str | None]] = {}
 
     def day_kind(self, day: dt.date) -> tuple[DayKind, str | None]:
         """The kind of a date and, for a holiday, its Chinese name."""
+        # Statistics ask for the same few hundred days over and over.
+        known = self._kinds.get(day)
+        if known is None:
+            known = self._kinds[day] = self._day_kind(day)
+        return known
+
+    def _day_kind(self, day: dt.date) -> tuple[DayKind, str | None]:
         weekend = day.weekday() >= 5
         try:
             workday = chinese_calendar.is_workday(day)

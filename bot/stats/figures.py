@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import functools
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, distinct, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Executable, Select, distinct, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.handoff.hours import OfficeHours
@@ -56,6 +59,23 @@ def _buckets(seconds: list[float]) -> dict[str, int]:
     return counts
 
 
+@functools.lru_cache(maxsize=4096)
+def _local_hour(utc_hour: str) -> tuple[str, int, int]:
+    """(local date, hour, weekday with Monday 0) in Beijing of a `YYYY-MM-DD HH` UTC hour."""
+    moment = dt.datetime.strptime(utc_hour, "%Y-%m-%d %H").replace(tzinfo=dt.UTC)
+    local = moment.astimezone(CHINA)
+    return local.date().isoformat(), local.hour, local.weekday()
+
+
+def _distinct_by(facts: list[Any], key: Callable[[Any], Any]) -> dict[Any, int]:
+    """Distinct conversations (the first field of each fact) per key, most first."""
+    seen: dict[Any, set[str]] = {}
+    for fact in facts:
+        seen.setdefault(key(fact), set()).add(fact[0])
+    counts = sorted(((k, len(v)) for k, v in seen.items()), key=lambda kv: -kv[1])
+    return {(UNKNOWN if k is None or k == "" else k): n for k, n in counts}
+
+
 def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
@@ -63,18 +83,40 @@ def _ratio(part: int, whole: int) -> float | None:
 class Figures:
     """Computes every figure of the dashboard and the API for one period."""
 
-    def __init__(self, session: AsyncSession, hours: OfficeHours) -> None:
-        self.session = session
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], hours: OfficeHours) -> None:
+        self._sessions = sessions
         self.hours = hours
-        self.dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+        bind = sessions.kw.get("bind")
+        self.dialect = bind.dialect.name if bind is not None else "sqlite"
+
+    async def _rows(self, query: Executable) -> list[Any]:
+        # Each query has a session (a connection) of its own, so they run side by side.
+        async with self._sessions() as session:
+            rows = list((await session.execute(query)).all())
+            await session.commit()
+        return rows
 
     async def compute(self, period: Period, filters: Filters = Filters()) -> dict[str, Any]:
         """All figures as plain JSON-ready values (durations in seconds)."""
         inbound = self._inbound(period, filters)
-        conversations = await self._scalar(
-            select(func.count(distinct(Message.conversation_id))).where(*inbound)
+        parts: list[Any] = await asyncio.gather(
+            self._conversation_facts(inbound),
+            self._message_mix(inbound),
+            self._handoffs(period, filters),
+            self._scalar(select(func.count()).where(*self._outbound(period, filters))),
+            self._feedback_and_misses(inbound),
+            self._satisfaction(period, filters),
+            self._handoff_days(period, filters),
         )
-        handoff = await self._handoffs(period, filters, conversations)
+        facts, mix, handoff, messages_out, feedback, satisfaction, handoff_days = parts
+        conversations = len({f[0] for f in facts})
+        handed = handoff["conversations_handed"]
+        handoff["resolved_by_bot"] = max(conversations - handed, 0)
+        handoff["handoff_rate"] = _ratio(handed, conversations)
+        by_service = _distinct_by(facts, lambda f: f[2])
+        by_channel = _distinct_by(facts, lambda f: f[1])
+        by_district = _distinct_by(facts, lambda f: f[4])
+        daily = self._daily(period, facts, handoff_days)
         return {
             "period": {
                 "name": period.name,
@@ -86,23 +128,21 @@ class Figures:
                 "conversations": conversations,
                 # One conversation per citizen and channel: the bot keeps no other identity.
                 "citizens": conversations,
-                "messages_in": await self._scalar(select(func.count()).where(*inbound)),
-                "messages_out": await self._scalar(
-                    select(func.count()).where(*self._outbound(period, filters))
-                ),
+                "messages_in": mix["messages_in"],
+                "messages_out": messages_out,
             },
-            "by_service": await self._grouped(Message.topic, inbound, conversations=True),
-            "by_intent": await self._intents(inbound),
-            "by_channel": await self._grouped(Message.channel, inbound, conversations=True),
-            "by_district": await self._grouped(Conversation.district, inbound, conversations=True),
+            "by_service": by_service,
+            "by_intent": mix["by_intent"],
+            "by_channel": by_channel,
+            "by_district": by_district,
             "handoff": handoff,
-            "satisfaction": await self._satisfaction(period, filters),
-            "helpful": await self._helpful(inbound),
-            "nlu": await self._nlu(inbound),
-            "unanswered": await self._unanswered(inbound),
-            "daily": await self._daily(period, inbound, filters),
-            "by_hour": await self._clock(inbound, "hour", 24),
-            "by_weekday": await self._clock(inbound, "weekday", 7),
+            "satisfaction": satisfaction,
+            "helpful": feedback["helpful"],
+            "nlu": mix["nlu"],
+            "unanswered": feedback["unanswered"],
+            "daily": daily,
+            "by_hour": mix["by_hour"],
+            "by_weekday": mix["by_weekday"],
         }
 
     # ------------------------------------------------------------ filters
@@ -137,126 +177,120 @@ class Figures:
     # ------------------------------------------------------------ groups
 
     async def _scalar(self, query: Select[Any]) -> int:
-        return int((await self.session.execute(query)).scalar_one() or 0)
+        return int((await self._rows(query))[0][0] or 0)
 
-    async def _grouped(
-        self, column: Any, inbound: list[ColumnElement[bool]], *, conversations: bool
-    ) -> dict[str, int]:
-        counted = func.count(distinct(Message.conversation_id)) if conversations else func.count()
-        query = select(column, counted).where(*inbound).group_by(column)
-        if column is Conversation.district:
-            query = query.join(Conversation, Conversation.id == Message.conversation_id)
-        rows = (await self.session.execute(query)).all()
-        return {
-            str(key) if key else UNKNOWN: int(n) for key, n in sorted(rows, key=lambda r: -r[1])
-        }
+    async def _conversation_facts(self, inbound: list[ColumnElement[bool]]) -> list[Any]:
+        """(conversation, channel, topic, local day, district) of each conversation's messages.
 
-    async def _intents(self, inbound: list[ColumnElement[bool]]) -> list[dict[str, Any]]:
-        query = (
-            select(Message.intent, func.count())
-            .where(*inbound, Message.kind == "text", Message.intent.is_not(None))
-            .group_by(Message.intent)
-            .order_by(func.count().desc(), Message.intent)
-            .limit(TOP_INTENTS)
+        One pass over the period's messages gives every count of distinct conversations
+        (in all, by service, channel, district and day); they are counted here from it.
+        """
+        bucket = self._utc_hour()
+        grouped = (
+            select(Message.conversation_id, Message.channel, Message.topic, bucket.label("hour"))
+            .where(*inbound)
+            .group_by(Message.conversation_id, Message.channel, Message.topic, bucket)
+            .subquery()
         )
-        return [{"intent": i, "messages": int(n)} for i, n in (await self.session.execute(query))]
-
-    async def _helpful(self, inbound: list[ColumnElement[bool]]) -> dict[str, Any]:
-        query = (
-            select(Message.body, func.count())
-            .where(
-                *inbound,
-                Message.kind == "button",
-                Message.body.in_(("feedback:up", "feedback:down")),
-            )
-            .group_by(Message.body)
+        query = select(grouped, Conversation.district).join(
+            Conversation, Conversation.id == grouped.c.conversation_id
         )
-        counts = {body: int(n) for body, n in await self.session.execute(query)}
-        up, down = counts.get("feedback:up", 0), counts.get("feedback:down", 0)
-        return {"up": up, "down": down, "helpful_rate": _ratio(up, up + down)}
+        return [
+            (cid, channel, topic, _local_hour(str(hour))[0], district)
+            for cid, channel, topic, hour, district in await self._rows(query)
+        ]
 
-    async def _nlu(self, inbound: list[ColumnElement[bool]]) -> dict[str, Any]:
+    async def _message_mix(self, inbound: list[ColumnElement[bool]]) -> dict[str, Any]:
+        """Messages by hour of the day and weekday, by intent, and the NLU fallback share.
+
+        Grouped by UTC hour in the database (a plain slice of the stored time, cheap on
+        every row) and turned into Beijing hours here: the offset is fixed, so exact.
+        """
+        bucket = self._utc_hour()
+        clock_rows, intent_rows = await asyncio.gather(
+            self._rows(select(bucket, func.count()).where(*inbound).group_by(bucket)),
+            self._rows(
+                select(Message.intent, func.count())
+                .where(*inbound, Message.kind == "text", Message.intent.is_not(None))
+                .group_by(Message.intent)
+            ),
+        )
+        by_hour, by_weekday = [0] * 24, [0] * 7
+        for key, n in clock_rows:
+            _day, hour, weekday = _local_hour(str(key))
+            by_hour[hour] += int(n)
+            by_weekday[weekday] += int(n)
         # Messages relayed to an operator carry no intent: the bot did not answer them.
-        texts = [*inbound, Message.kind == "text", Message.intent.is_not(None)]
-        total = await self._scalar(select(func.count()).where(*texts))
-        fallback = await self._scalar(
-            select(func.count()).where(*texts, Message.intent == FALLBACK)
-        )
+        intents = {str(i): int(n) for i, n in intent_rows}
+        texts = sum(intents.values())
+        fallback = intents.get(FALLBACK, 0)
+        top = sorted(intents.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_INTENTS]
         return {
-            "text_messages": total,
-            "fallback": fallback,
-            "fallback_rate": _ratio(fallback, total),
+            "messages_in": sum(by_hour),
+            "by_hour": by_hour,
+            "by_weekday": by_weekday,
+            "by_intent": [{"intent": i, "messages": n} for i, n in top],
+            "nlu": {"text_messages": texts, "fallback": fallback,
+                    "fallback_rate": _ratio(fallback, texts)},
+        }  # fmt: skip
+
+    async def _feedback_and_misses(self, inbound: list[ColumnElement[bool]]) -> dict[str, Any]:
+        """The "helpful" buttons and the questions the bot could not place, in one pass."""
+        query = select(Message.kind, Message.body).where(
+            *inbound,
+            or_(
+                (Message.kind == "button") & Message.body.in_(("feedback:up", "feedback:down")),
+                (Message.kind == "text") & (Message.intent == FALLBACK),
+            ),
+        )
+        buttons: Counter[str] = Counter()
+        misses: Counter[str] = Counter()
+        for kind, body in await self._rows(query):
+            if kind == "button":
+                buttons[body] += 1
+            elif body.strip():  # emptied by the retention job
+                misses[mask(body.strip())[:500]] += 1
+        up, down = buttons["feedback:up"], buttons["feedback:down"]
+        return {
+            "helpful": {"up": up, "down": down, "helpful_rate": _ratio(up, up + down)},
+            "unanswered": [{"text": t, "count": n} for t, n in misses.most_common(TOP_UNANSWERED)],
         }
 
-    async def _unanswered(self, inbound: list[ColumnElement[bool]]) -> list[dict[str, Any]]:
-        query = select(Message.body).where(
-            *inbound, Message.kind == "text", Message.intent == FALLBACK
-        )
-        counts = Counter(mask(body.strip())[:500] for (body,) in await self.session.execute(query))
-        return [{"text": t, "count": n} for t, n in counts.most_common(TOP_UNANSWERED)]
-
-    async def _clock(self, inbound: list[ColumnElement[bool]], unit: str, size: int) -> list[int]:
-        # Beijing time has no daylight saving: a fixed offset is exact.
-        part: ColumnElement[Any]
+    def _utc_hour(self, column: Any = Message.created_at) -> ColumnElement[Any]:
+        """`YYYY-MM-DD HH` of a stored moment, in UTC."""
         if self.dialect == "postgresql":
-            local = func.timezone("Asia/Shanghai", Message.created_at)
-            part = func.extract("hour" if unit == "hour" else "isodow", local)
-        else:
-            part = func.strftime("%H" if unit == "hour" else "%w", Message.created_at, "+8 hours")
-        rows = (
-            await self.session.execute(select(part, func.count()).where(*inbound).group_by(part))
-        ).all()
-        counts = [0] * size
-        for key, n in rows:
-            index = int(float(key))
-            if unit == "weekday":
-                index = (
-                    index - 1
-                ) % 7  # Monday first: PostgreSQL 1-7 from Monday, SQLite 0 = Sunday
-                if self.dialect != "postgresql":
-                    index = (int(float(key)) + 6) % 7
-            counts[index] += int(n)
-        return counts
+            return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD HH24")
+        return func.substr(column, 1, 13)  # SQLite keeps UTC as `YYYY-MM-DD HH:MM:SS…`
 
     def _local_date(self, column: Any) -> ColumnElement[Any]:
         if self.dialect == "postgresql":
             return func.to_char(func.timezone("Asia/Shanghai", column), "YYYY-MM-DD")
         return func.date(column, "+8 hours")
 
-    async def _daily(
-        self, period: Period, inbound: list[ColumnElement[bool]], filters: Filters
-    ) -> list[dict[str, Any]]:
-        """Per local day: conversations by service, conversations, and handoffs."""
-        day = self._local_date(Message.created_at)
-        query = (
-            select(day, Message.topic, func.count(distinct(Message.conversation_id)))
-            .where(*inbound)
-            .group_by(day, Message.topic)
-        )
-        by_day: dict[str, dict[str, Any]] = {}
-        start = period.start.astimezone(CHINA).date()
-        end = period.end.astimezone(CHINA).date()
-        current = start
-        while current < end:
-            by_day[current.isoformat()] = {"services": {}, "conversations": 0, "handoffs": 0}
-            current += dt.timedelta(days=1)
-        for key, topic, n in await self.session.execute(query):
-            entry = by_day.get(str(key))
-            if entry is not None:
-                entry["services"][topic or UNKNOWN] = int(n)
-        totals = (
-            select(day, func.count(distinct(Message.conversation_id))).where(*inbound).group_by(day)
-        )
-        for key, n in await self.session.execute(totals):
-            if str(key) in by_day:
-                by_day[str(key)]["conversations"] = int(n)
+    async def _handoff_days(self, period: Period, filters: Filters) -> list[Any]:
         handoff_day = self._local_date(Handoff.requested_at)
-        handoffs = (
+        return await self._rows(
             select(handoff_day, func.count(distinct(Handoff.conversation_id)))
             .where(*self._handoff_filter(period, filters))
             .group_by(handoff_day)
         )
-        for key, n in await self.session.execute(handoffs):
+
+    @staticmethod
+    def _daily(period: Period, facts: list[Any], handoff_days: list[Any]) -> list[dict[str, Any]]:
+        """Per local day: conversations by service, conversations, and handoffs."""
+        by_day: dict[str, dict[str, Any]] = {}
+        current = period.start.astimezone(CHINA).date()
+        end = period.end.astimezone(CHINA).date()
+        while current < end:
+            by_day[current.isoformat()] = {"services": {}, "conversations": 0, "handoffs": 0}
+            current += dt.timedelta(days=1)
+        for key, n in _distinct_by(facts, lambda f: str(f[3])).items():
+            if key in by_day:
+                by_day[key]["conversations"] = n
+        for (key, topic), n in _distinct_by(facts, lambda f: (str(f[3]), f[2])).items():
+            if key in by_day:
+                by_day[key]["services"][topic or UNKNOWN] = n
+        for key, n in handoff_days:
             if str(key) in by_day:
                 by_day[str(key)]["handoffs"] = int(n)
         return [{"date": d, **v} for d, v in by_day.items()]
@@ -274,16 +308,11 @@ class Figures:
             conditions.append(Handoff.district == filters.district)
         return conditions
 
-    async def _handoffs(
-        self, period: Period, filters: Filters, conversations: int
-    ) -> dict[str, Any]:
-        rows = list(
-            (
-                await self.session.execute(
-                    select(Handoff).where(*self._handoff_filter(period, filters))
-                )
-            ).scalars()
-        )
+    async def _handoffs(self, period: Period, filters: Filters) -> dict[str, Any]:
+        """Handoff counts and times; `compute` adds what needs the conversation count."""
+        rows = [r[0] for r in await self._rows(
+            select(Handoff).where(*self._handoff_filter(period, filters))
+        )]  # fmt: skip
         handed = len({r.conversation_id for r in rows if r.close_code != "cancelled"})
         claim, claim_biz, reply, reply_biz, handling = [], [], [], [], []
         for r in rows:
@@ -298,8 +327,8 @@ class Figures:
         return {
             "requests": len(rows),
             "conversations_handed": handed,
-            "resolved_by_bot": max(conversations - handed, 0),
-            "handoff_rate": _ratio(handed, conversations),
+            "resolved_by_bot": None,
+            "handoff_rate": None,
             "urgent": sum(r.urgent for r in rows),
             "callbacks": sum(r.status == "callback" for r in rows),
             "cancelled": sum(r.close_code == "cancelled" for r in rows),
@@ -317,7 +346,7 @@ class Figures:
         query = select(Handoff.rating).where(
             *self._handoff_filter(period, filters), Handoff.rating.is_not(None)
         )
-        ratings = [int(r or 0) for (r,) in await self.session.execute(query)]
+        ratings = [int(r or 0) for (r,) in await self._rows(query)]
         distribution = {str(n): ratings.count(n) for n in range(1, 6)}
         average = round(sum(ratings) / len(ratings), 2) if ratings else None
         return {"rated": len(ratings), "average": average, "distribution": distribution}

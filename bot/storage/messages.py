@@ -102,9 +102,15 @@ async def set_replies(
     replies: list[dict[str, Any]],
     intent: str | None,
     topic: str | None,
+    body: str | None = None,
 ) -> None:
-    """Record the replies chosen for an inbound message before any is sent (caller commits)."""
+    """Record the replies chosen for an inbound message before any is sent (caller commits).
+
+    `body` replaces the stored text, e.g. with its personal numbers masked.
+    """
     values = {"replies": replies, "intent": intent, "topic": topic, "status": READY}
+    if body is not None:
+        values["body"] = body
     await session.execute(update(Message).where(Message.id == row.id).values(**values))
     for key, value in values.items():
         set_committed_value(row, key, value)
@@ -135,9 +141,13 @@ async def finish(
         await session.execute(insert(Message), sent)
     if answered:
         stamp = now()
+        # The channel's raw update was kept only to replay an unanswered message.
         await session.execute(
-            update(Message).where(Message.id == row.id).values(status=ANSWERED, handled_at=stamp)
+            update(Message)
+            .where(Message.id == row.id)
+            .values(status=ANSWERED, handled_at=stamp, data=None)
         )
+        set_committed_value(row, "data", None)
         set_committed_value(row, "status", ANSWERED)
         set_committed_value(row, "handled_at", stamp)
     await session.commit()

@@ -124,8 +124,16 @@ class Message(Base):
         Index("ix_messages_conversation", "conversation_id", "id"),
         Index("ix_messages_status", "status"),
         # Everything a period's statistics read (migration 0006).
-        Index("ix_messages_period", "direction", "created_at", "kind", "topic", "intent",
-              "channel", "conversation_id"),  # fmt: skip
+        Index(
+            "ix_messages_period",
+            "direction",
+            "created_at",
+            "kind",
+            "topic",
+            "intent",
+            "channel",
+            "conversation_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -192,6 +200,8 @@ class Handoff(Base):
     close_code: Mapped[str | None] = mapped_column(String(32))
     rating: Mapped[int | None] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text)
+    # When the text of its conversation was masked, once no operator needed it any more.
+    masked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     rated_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 

@@ -31,7 +31,7 @@ COOKIE_AGE = 30 * 86400
 CHANNEL = "web"
 SESSION = re.compile(r"[0-9a-f]{32}")
 CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,31}")  # with the session, fits the 64-char id
-COMMANDS = ("start", "help", "menu")
+COMMANDS = ("start", "help", "menu", "forget")
 FIELDS: dict[str, tuple[Kind, str]] = {
     "message": ("text", "text"),
     "button": ("button", "payload"),

@@ -105,8 +105,7 @@ async def _figures(request: web.Request) -> tuple[Period, Filters, dict[str, Any
         raise PeriodError("渠道只能是 telegram 或 web")
     district = (request.query.get("district") or "").strip()[:32] or None
     filters = Filters(channel, district)
-    async with sessions(request)() as session:
-        figures = await Figures(session, services.handoff.hours).compute(period, filters)
+    figures = await Figures(services.reader, services.handoff.hours).compute(period, filters)
     return period, filters, figures
 
 
@@ -180,7 +179,7 @@ async def users(request: web.Request) -> web.Response:
     message = None
     async with sessions(request)() as session:
         if request.method == "POST":
-            form = await request.post()
+            form = await auth.read_form(request)
             name, role = str(form.get("name", "")), str(form.get("role", ""))
             try:
                 await store.add_user(session, name, Role(role), str(form.get("password", "")))
@@ -198,7 +197,7 @@ async def users(request: web.Request) -> web.Response:
 @require(Role.ADMIN)
 async def toggle_user(request: web.Request) -> web.StreamResponse:
     """Disable an enabled account, enable a disabled one."""
-    name = str((await request.post()).get("name", ""))
+    name = str((await auth.read_form(request)).get("name", ""))
     staff = _staff(request)
     async with sessions(request)() as session:
         known = {u.name: u for u in await store.list_users(session)}

@@ -202,7 +202,7 @@ async def act(request: web.Request) -> web.StreamResponse:
     if action not in ACTIONS:
         raise web.HTTPNotFound(text="no such action")
     row = await _handoff(request)
-    form = await request.post()
+    form = await auth.read_form(request)
     nonce = str(form.get("nonce", ""))
     external = f"web-op:{nonce}" if NONCE.fullmatch(nonce) else ""
     text = str(form.get("text", ""))

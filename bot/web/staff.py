@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 from aiohttp import web
+from aiohttp.web_request import FileField
+from multidict import MultiDictProxy
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.accounts import store
@@ -74,6 +76,14 @@ def render(request: web.Request, template: str, status: int = 200, **values: Any
     return response
 
 
+async def read_form(request: web.Request) -> MultiDictProxy[str | bytes | bytearray | FileField]:
+    """The posted form; 400 for a body that is not one (a broken multipart, bad bytes)."""
+    try:
+        return await request.post()
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise web.HTTPBadRequest(text="not a readable form") from exc
+
+
 def sessions(request: web.Request) -> async_sessionmaker[AsyncSession]:
     """The database sessions of the running bot."""
     return request.app[STAFF_SERVICES].sessions
@@ -96,7 +106,7 @@ async def staff_middleware(request: web.Request, handler: Handler) -> web.Stream
             staff = await store.staff_for(session, token)
     request[STAFF] = staff
     if request.method == "POST" and staff is not None:
-        given = (await request.post()).get("csrf") or request.headers.get("X-CSRF-Token", "")
+        given = (await read_form(request)).get("csrf") or request.headers.get("X-CSRF-Token", "")
         if not secrets.compare_digest(str(given).encode(), staff.csrf.encode()):
             raise web.HTTPForbidden(text="missing or wrong CSRF token")
     return await handler(request)
@@ -132,7 +142,7 @@ async def login_page(request: web.Request) -> web.Response:
 
 async def login(request: web.Request) -> web.StreamResponse:
     """Check name and password (slowly after failures) and open a session."""
-    form = await request.post()
+    form = await read_form(request)
     expected = request.cookies.get(LOGIN_COOKIE, "")
     if not expected or not secrets.compare_digest(
         str(form.get("csrf", "")).encode(), expected.encode()

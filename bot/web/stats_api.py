@@ -48,10 +48,9 @@ async def stats(request: web.Request) -> web.Response:
         period = parse_period(request.query.get("period", "7d"), services.handoff.clock.now())
     except PeriodError as exc:
         raise web.HTTPBadRequest(text=str(exc)) from exc
-    async with services.sessions() as session:
-        figures = await Figures(session, services.handoff.hours).compute(
-            period, Filters(channel, district)
-        )
+    figures = await Figures(services.reader, services.handoff.hours).compute(
+        period, Filters(channel, district)
+    )
     return web.json_response(figures, dumps=_dumps)
 
 

@@ -51,7 +51,7 @@ async def site(answerer, tmp_path_factory):
     dialogue = DialogueCore(TableNLU(TABLE), Responder(answerer), DbStateStore(sessions), handoff)
     chat = ChatService(dialogue, sessions)
     chat.handoff, handoff.outbox = handoff, chat
-    services = SimpleNamespace(chat=chat, handoff=handoff, sessions=sessions,
+    services = SimpleNamespace(chat=chat, handoff=handoff, sessions=sessions, reader=sessions,
                                settings=SimpleNamespace(stats_token=None))  # fmt: skip
     runner = web.AppRunner(create_app(services))
     await runner.setup()

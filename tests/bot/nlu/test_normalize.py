@@ -1,3 +1,8 @@
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.nlu.normalize import MAX_MODEL_CHARS, clean, for_model, shorten, to_simplified
 
 
@@ -28,3 +33,12 @@ def test_long_text_keeps_head_and_tail():
 def test_empty_and_blank_give_empty():
     assert for_model("") == ""
     assert for_model(" \u200b\n\t ") == ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=2000))
+def test_any_text_becomes_a_short_clean_model_input(text):
+    prepared = for_model(text)
+    assert isinstance(prepared, str) and len(prepared) <= MAX_MODEL_CHARS
+    assert not any(unicodedata.category(c) in ("Cc", "Cf") for c in prepared)
+    assert for_model(prepared) == prepared  # nothing left to clean

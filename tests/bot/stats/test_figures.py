@@ -81,8 +81,7 @@ async def sessions(engine):
 
 
 async def figures(sessions, filters=None):
-    async with sessions() as session:
-        return await Figures(session, OfficeHours()).compute(WEEK, filters or Filters())
+    return await Figures(sessions, OfficeHours()).compute(WEEK, filters or Filters())
 
 
 async def test_volume_and_groups(sessions):

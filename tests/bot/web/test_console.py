@@ -85,6 +85,7 @@ async def app_parts(engine):
             HandoffConfig(), sessions, FakeClock(china(2026, 11, 22, 12)), OfficeHours()
         ),
         sessions=sessions,
+        reader=sessions,
     )
     return create_app(services), sessions
 

@@ -40,6 +40,7 @@ def desk_app(telegram, sessions):
         chat=telegram.chat,
         handoff=telegram.chat.handoff,
         sessions=sessions,
+        reader=sessions,
         settings=SimpleNamespace(stats_token=None),
     )
     return create_app(services)

@@ -20,6 +20,7 @@ async def client(engine):
         settings=SimpleNamespace(stats_token=SecretStr(TOKEN)),
         handoff=handoff,
         sessions=sessionmaker(engine),
+        reader=sessionmaker(engine),
     )
     async with TestClient(TestServer(create_app(services))) as client:
         yield client, services

@@ -1,0 +1,222 @@
+"""A long run under load: 500 citizens at once through a fake Telegram and the web chat.
+
+Starts Rasa and `python -m bot run` (as bench/chat.py does), then keeps 500 simulated
+citizens busy for 10 minutes, half on Telegram and half on the web chat: each asks a
+question, waits for the answer, reads for a while and asks again. Afterwards it checks,
+from what the citizens received and from the bot's own database, that every message
+got its replies exactly once, and prints latency, the bot's memory over time and the
+database size. The last lines are PASS/FAIL verdicts.
+
+    .venv/bin/python bench/soak.py [--citizens 500] [--minutes 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import secrets
+import signal
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from chat import percentile, questions, start_bot
+
+from bot.rasa.server import RasaServer, free_loopback_port
+from bot.rasa.training import model_path, train
+from bot.settings import Settings
+from tests.fakes.telegram_api import FakeTelegram
+
+READING = (5.0, 20.0)  # seconds a citizen reads an answer before the next question
+TURNS = 4  # questions in one conversation before the citizen leaves
+WARM_UP = 120.0  # seconds before memory growth is counted
+REPLY_WAIT = 180.0
+
+
+class Tally:
+    """What the citizens saw."""
+
+    def __init__(self) -> None:
+        self.asked = {"telegram": 0, "web": 0}
+        self.latencies: list[float] = []
+        self.timeouts = 0
+        self.errors: list[str] = []
+        self.web_frames = 0  # reply frames received on the web chat
+        self.web_duplicates = 0
+
+
+async def telegram_citizen(
+    fake: FakeTelegram, chat: int, corpus: list[str], deadline: float, tally: Tally
+) -> None:
+    rng = random.Random(chat)
+    await asyncio.sleep(rng.uniform(0, READING[1]))  # citizens do not all arrive at once
+    while time.monotonic() < deadline:
+        for _ in range(TURNS):
+            if time.monotonic() >= deadline:
+                return
+            before = len(fake.messages_to(chat))
+            started = time.perf_counter()
+            fake.message(chat, rng.choice(corpus))
+            tally.asked["telegram"] += 1
+            try:
+                await fake.wait_for_messages(chat, before + 1, timeout=REPLY_WAIT)
+            except AssertionError:
+                tally.timeouts += 1
+                continue
+            tally.latencies.append(time.perf_counter() - started)
+            await asyncio.sleep(rng.uniform(*READING))
+        chat += 10_000_000  # a new citizen in the same seat
+
+
+async def web_citizen(
+    http: aiohttp.ClientSession, port: int, seat: int, corpus: list[str], deadline: float,
+    tally: Tally,
+) -> None:  # fmt: skip
+    rng = random.Random(-seat)
+    await asyncio.sleep(rng.uniform(0, READING[1]))
+    while time.monotonic() < deadline:
+        url = f"http://127.0.0.1:{port}/ws?session={secrets.token_hex(16)}"
+        try:
+            async with http.ws_connect(url, heartbeat=30) as ws:
+                await ws.receive_json(timeout=REPLY_WAIT)  # hello
+                for _ in range(TURNS):
+                    if time.monotonic() >= deadline:
+                        return
+                    message_id = secrets.token_hex(8)
+                    started = time.perf_counter()
+                    await ws.send_json({"type": "message", "id": message_id,
+                                        "text": rng.choice(corpus)})  # fmt: skip
+                    tally.asked["web"] += 1
+                    frame = await ws.receive_json(timeout=REPLY_WAIT)
+                    tally.web_frames += 1
+                    if frame.get("in_reply_to") != message_id or frame.get("duplicate"):
+                        tally.web_duplicates += 1
+                    tally.latencies.append(time.perf_counter() - started)
+                    await asyncio.sleep(rng.uniform(*READING))
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            tally.timeouts += 1
+            tally.errors.append(f"web: {exc!r}")
+
+
+def database_megabytes(workdir: Path) -> float:
+    """The SQLite database with its write-ahead log."""
+    return sum(p.stat().st_size for p in workdir.glob("bot.db*")) / 2**20
+
+
+def database_check(db: Path) -> dict[str, int]:
+    """Exactly-once from the bot's own records: every question answered, every reply once."""
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute(
+            "SELECT m.id, m.status, json_array_length(m.replies),"
+            " (SELECT count(*) FROM messages r WHERE r.reply_to = m.id)"
+            " FROM messages m WHERE m.direction = 'in' AND m.kind = 'text'"
+        ).fetchall()
+    unanswered = sum(1 for _id, status, _n, _sent in rows if status != "answered")
+    mismatched = sum(1 for _id, status, n, sent in rows if status == "answered" and n != sent)
+    return {"in": len(rows), "unanswered": unanswered, "replies_not_once": mismatched}
+
+
+def telegram_check(fake: FakeTelegram, db: Path) -> dict[str, int]:
+    """Replies Telegram delivered against the replies the bot recorded as sent, per chat."""
+    with sqlite3.connect(db) as connection:
+        recorded = dict(
+            connection.execute(
+                "SELECT conversation_id, count(*) FROM messages WHERE direction = 'out'"
+                " AND channel = 'telegram' GROUP BY conversation_id"
+            ).fetchall()
+        )
+    delivered: dict[str, int] = {}
+    for call in fake.calls("sendMessage", ok=True):
+        key = f"tg:{call.chat_id}"
+        delivered[key] = delivered.get(key, 0) + 1
+    differ = sum(1 for key in recorded.keys() | delivered.keys()
+                 if recorded.get(key, 0) != delivered.get(key, 0))  # fmt: skip
+    return {"chats": len(delivered), "chats_differing": differ,
+            "sent": sum(delivered.values())}  # fmt: skip
+
+
+async def sample_memory(proc: psutil.Process, started: float, samples: list[tuple[float, float]]):
+    while True:
+        samples.append((time.monotonic() - started, proc.memory_info().rss / 2**20))
+        await asyncio.sleep(15)
+
+
+async def main(args: argparse.Namespace) -> int:
+    settings = Settings(rasa_url=None, rasa_token=None, _env_file=None)
+    model = model_path(settings) if model_path(settings).exists() else train(settings)
+    corpus = questions()
+    tally = Tally()
+    samples: list[tuple[float, float]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        async with (
+            RasaServer(settings, model) as rasa,
+            FakeTelegram() as fake,
+            aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http,
+        ):
+            port = free_loopback_port()
+            bot = await start_bot(rasa, fake, workdir, port)
+            proc = psutil.Process(bot.pid)
+            started = time.monotonic()
+            deadline = started + args.minutes * 60
+            sampler = asyncio.create_task(sample_memory(proc, started, samples))
+            half = args.citizens // 2
+            print(f"soak: {args.citizens} citizens for {args.minutes} min …", flush=True)
+            try:
+                await asyncio.gather(
+                    *(telegram_citizen(fake, 2_000_000 + i, corpus, deadline, tally)
+                      for i in range(half)),
+                    *(web_citizen(http, port, i, corpus, deadline, tally)
+                      for i in range(args.citizens - half)),
+                )  # fmt: skip
+                await asyncio.sleep(5)  # the last replies land
+            finally:
+                sampler.cancel()
+                bot.send_signal(signal.SIGTERM)
+                async with asyncio.timeout(60):
+                    await bot.wait()
+            elapsed = time.monotonic() - started
+            db = workdir / "bot.db"
+            size = database_megabytes(workdir)
+            stored = database_check(db)
+            delivered = telegram_check(fake, db)
+
+    asked = sum(tally.asked.values())
+    print(f"asked            {asked} ({tally.asked['telegram']} Telegram, "
+          f"{tally.asked['web']} web) in {elapsed:.0f} s: {asked / elapsed:.1f}/s")  # fmt: skip
+    print(f"latency          p50={percentile(tally.latencies, 0.5) * 1000:.0f} ms"
+          f"  p99={percentile(tally.latencies, 0.99) * 1000:.0f} ms")  # fmt: skip
+    print(f"stored           {stored}")
+    print(f"telegram         {delivered}")
+    print(f"web              frames={tally.web_frames} out of order or repeated="
+          f"{tally.web_duplicates}")  # fmt: skip
+    print(f"timeouts         {tally.timeouts} {tally.errors[:3]}")
+    warm = [rss for at, rss in samples if at >= WARM_UP] or [s[1] for s in samples]
+    growth = (warm[-1] - warm[0]) / warm[0]
+    print("rss over time    " + " ".join(f"{at:.0f}s:{rss:.0f}MB" for at, rss in samples[::4]))
+    print(f"database         {size:.1f} MB")
+    verdicts = {
+        "messages in = replies out, each once": stored["unanswered"] == 0
+        and stored["replies_not_once"] == 0 and delivered["chats_differing"] == 0
+        and tally.web_duplicates == 0 and stored["in"] == asked,
+        "no reply lost (no citizen timed out)": tally.timeouts == 0,
+        f"rss growth after warm-up {growth:+.1%} (< 10%)": growth < 0.10,
+    }  # fmt: skip
+    for name, ok in verdicts.items():
+        print(f"{'PASS' if ok else 'FAIL'}: {name}")
+    return 0 if all(verdicts.values()) else 1
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--citizens", type=int, default=500)
+    parser.add_argument("--minutes", type=float, default=10)
+    sys.exit(asyncio.run(main(parser.parse_args())))

@@ -1,0 +1,146 @@
+"""Citizens' personal data: masked where nobody needs it, gone after retention or /forget."""
+
+import asyncio
+import datetime as dt
+import logging
+
+from sqlalchemy import func, select
+
+from actions.reply import Responder
+from bot import privacy, texts
+from bot.channels import telegram
+from bot.chat import ChatService, Inbound
+from bot.dialogue.core import DialogueCore
+from bot.logs import MaskingFilter
+from bot.mask import mask
+from bot.settings import Settings
+from bot.storage.conversations import DbStateStore
+from bot.storage.db import sessionmaker
+from bot.storage.models import Base, Conversation, Message
+from bot.web import app as web_app
+from tests.bot.channels.test_handoff_telegram import (
+    CITIZEN,
+    OPS,
+    ask_for_human,
+    claim,
+    running,
+    topic_summary,
+)  # fmt: skip
+from tests.bot.dialogue.fakes import TableNLU
+from tests.fakes.clock import FakeClock, china
+
+ID = "110101199003074514"  # a valid resident ID number (check digit 4)
+MOBILE = "13800138000"
+
+
+async def stored_text(engine) -> str:
+    """Every value of every table, as text."""
+    async with sessionmaker(engine)() as session:
+        values = []
+        for table in Base.metadata.sorted_tables:
+            for row in (await session.execute(select(table))).all():
+                values += [str(v) for v in row]
+    return "\n".join(values)
+
+
+async def rows_of(engine, conversation: str) -> int:
+    """How many conversation and message rows a conversation has."""
+    async with sessionmaker(engine)() as session:
+        total = 0
+        for model, column in ((Conversation, Conversation.id), (Message, Message.conversation_id)):
+            count = select(func.count()).select_from(model).where(column == conversation)
+            total += (await session.execute(count)).scalar_one()
+        return total
+
+
+def test_the_privacy_notice_says_what_the_code_does():
+    settings = Settings(_env_file=None, rasa_url=None, rasa_token=None)
+    notice = Responder(None, retention_days=settings.privacy_retention_days).to_command("start")
+    text = notice[0].text
+    assert f"对话停止 {settings.privacy_retention_days} 天后" in text
+    # Each kind of number the notice names is one the masking catches.
+    samples = {"身份证号": ID, "手机号": MOBILE, "银行卡号": "6222021234567890128",
+               "邮箱": "zhang.san@example.com"}  # fmt: skip
+    for name, sample in samples.items():
+        assert name in text
+        assert sample not in mask(f"我的{name}是{sample}")
+    # /forget works where the notice is shown.
+    assert "/forget" in text
+    assert "forget" in telegram.COMMANDS and "forget" in web_app.COMMANDS
+    assert Responder(None, retention_days=30).to_command("start")[0].text.count("30 天") == 1
+
+
+async def test_an_id_number_is_seen_only_by_the_operator_of_an_open_handoff(
+    fake, engine, answerer, caplog
+):
+    caplog.set_level(logging.DEBUG)  # libraries log what they send at this level
+    caplog.handler.addFilter(MaskingFilter())  # as `python -m bot` sets its handlers up
+    clock = FakeClock(china(2026, 11, 23, 10))
+    async with running(fake, engine, answerer, clock):
+        await ask_for_human(fake)
+        thread, summary = await topic_summary(fake)
+        await claim(fake, summary)
+        await fake.wait_for_messages(CITIZEN, 4)
+        fake.message(CITIZEN, f"我的身份证是{ID}")
+        # The operator of the open handoff sees it whole, in the topic.
+        await fake.wait_for(lambda f: any(ID in (t or "") for t in f.texts_to(OPS)))
+        fake.message(OPS, "/close", user_id=7001, chat_type="supergroup",
+                     message_thread_id=thread)  # fmt: skip
+        await fake.wait_for(lambda f: any("打个分" in (t or "") for t in f.texts_to(CITIZEN)))
+
+        # After the handoff the bot answers again, and stores the number masked.
+        answered = len(fake.texts_to(CITIZEN))
+        fake.message(CITIZEN, f"还有，我手机{MOBILE}，身份证{ID}")
+        await fake.wait_for_messages(CITIZEN, answered + 1)
+        async with sessionmaker(engine)() as session:
+            last = (
+                await session.execute(
+                    select(Message.body).where(Message.direction == "in", Message.kind == "text")
+                    .order_by(Message.id.desc()).limit(1)
+                )
+            ).scalar_one()  # fmt: skip
+        assert MOBILE not in last and ID not in last and last.startswith("还有，我手机")
+
+        # Once the operator cannot need it any more, the handoff's text is masked too.
+        assert ID in await stored_text(engine)
+        async with sessionmaker(engine)() as session:
+            later = clock.now() + dt.timedelta(hours=73)
+            assert await privacy.mask_after_handoffs(session, later, later) == 1
+        assert ID not in await stored_text(engine)
+        assert MOBILE not in await stored_text(engine)
+
+        # /forget, confirmed: nothing of the citizen is left.
+        fake.command(CITIZEN, "/forget")
+        [confirm] = (await fake.wait_for_messages(CITIZEN, answered + 2))[-1:]
+        assert confirm.text == texts.FORGET_CONFIRM
+        fake.callback(CITIZEN, "privacy:forget")
+        [done] = (await fake.wait_for_messages(CITIZEN, answered + 3))[-1:]
+        assert done.text == texts.FORGOTTEN
+        # The reply goes out first, then the rows go.
+        for _ in range(100):
+            if not await rows_of(engine, f"tg:{CITIZEN}"):
+                break
+            await asyncio.sleep(0.05)
+        assert await rows_of(engine, f"tg:{CITIZEN}") == 0
+        assert "我的身份证是" not in await stored_text(engine)
+    assert ID in str(fake.calls())  # it was sent (to the operator), and logged by PTB…
+    assert not [r for r in caplog.records if ID in r.getMessage()]  # …masked
+
+
+async def test_retention_keeps_the_figures_and_nothing_personal(engine, answerer):
+    sessions = sessionmaker(engine)
+    core = DialogueCore(TableNLU({}), Responder(answerer), DbStateStore(sessions))
+    chat = ChatService(core, sessions)
+    for n in range(3):
+        await chat.handle(Inbound(f"web:{n:032x}", "web", f"s{n}", "text", f"手机{MOBILE}"))
+    before = await stored_text(engine)
+    assert f"web:{0:032x}" in before
+    async with sessions() as session:
+        assert await privacy.expire(session, dt.datetime.now(dt.UTC) + dt.timedelta(days=1)) == 3
+    after = await stored_text(engine)
+    assert "web:0000" not in after and "手机" not in after
+    async with sessions() as session:
+        inbound = select(func.count()).select_from(Message).where(Message.direction == "in")
+        assert (await session.execute(inbound)).scalar_one() == 3  # the counts stay
+        ids = (await session.execute(select(Conversation.id))).scalars().all()
+        assert len(ids) == 3 and all(i.startswith(privacy.GONE_PREFIX) for i in ids)
