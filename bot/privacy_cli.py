@@ -13,7 +13,7 @@ import sys
 from bot import privacy
 from bot.accounts.store import audit
 from bot.settings import Settings
-from bot.storage.db import make_engine, migrate, sessionmaker
+from bot.storage.db import database
 
 log = logging.getLogger(__name__)
 
@@ -65,38 +65,37 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     actor = f"cli:{os.environ.get('USER', 'unknown')}"
 
     async def main() -> int:
-        engine = make_engine(settings.database_url)
         try:
-            await migrate(engine)
-            sessions = sessionmaker(engine)
-            command = args.privacy_command
-            if command == "expire":
-                print(json.dumps(await maintain(settings, sessions), ensure_ascii=False))
-                return 0
-            async with sessions() as session:
-                conversations = await privacy.conversations_of(session, args.citizen)
-                if command == "export":
-                    data = await privacy.export(session, conversations)
-                    print(json.dumps(data, ensure_ascii=False, indent=2))
-                    await audit(session, actor, "privacy_export", args.citizen)
-                    return 0
-                if not conversations:
-                    print(f"nothing stored for {args.citizen}")
-                    return 0
-                if not args.yes:
-                    question = f"delete {len(conversations)} conversation(s)? [y/N] "
-                    answer = await asyncio.to_thread(input, question)
-                    if answer.strip().lower() not in ("y", "yes"):
-                        print("nothing deleted")
-                        return 1
-                counts = await privacy.delete_all(session, conversations)
-                await audit(session, actor, "privacy_delete", args.citizen, counts)
-                print(f"deleted: {counts}")
-                return 0
+            async with database(settings.database_url) as sessions:
+                return await act(sessions)
         except privacy.CitizenError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-        finally:
-            await engine.dispose()
+
+    async def act(sessions: privacy.Sessions) -> int:
+        command = args.privacy_command
+        if command == "expire":
+            print(json.dumps(await maintain(settings, sessions), ensure_ascii=False))
+            return 0
+        async with sessions() as session:
+            conversations = await privacy.conversations_of(session, args.citizen)
+            if command == "export":
+                data = await privacy.export(session, conversations)
+                print(json.dumps(data, ensure_ascii=False, indent=2))
+                await audit(session, actor, "privacy_export", args.citizen)
+                return 0
+            if not conversations:
+                print(f"nothing stored for {args.citizen}")
+                return 0
+            if not args.yes:
+                question = f"delete {len(conversations)} conversation(s)? [y/N] "
+                answer = await asyncio.to_thread(input, question)
+                if answer.strip().lower() not in ("y", "yes"):
+                    print("nothing deleted")
+                    return 1
+            counts = await privacy.delete_all(session, conversations)
+            await audit(session, actor, "privacy_delete", args.citizen, counts)
+            print(f"deleted: {counts}")
+            return 0
 
     return asyncio.run(main())

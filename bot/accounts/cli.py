@@ -11,7 +11,7 @@ import sys
 from bot.accounts import store
 from bot.accounts.store import AccountError, Role
 from bot.settings import Settings
-from bot.storage.db import make_engine, migrate, sessionmaker
+from bot.storage.db import database
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,10 +44,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     actor = f"cli:{os.environ.get('USER', 'unknown')}"
 
     async def main() -> int:
-        engine = make_engine(settings.database_url)
         try:
-            await migrate(engine)
-            async with sessionmaker(engine)() as session:
+            async with database(settings.database_url) as sessions, sessions() as session:
                 command = args.user_command
                 if command == "list":
                     for user in await store.list_users(session):
@@ -71,7 +69,5 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         except AccountError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-        finally:
-            await engine.dispose()
 
     return asyncio.run(main())

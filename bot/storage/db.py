@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from alembic import command
@@ -115,3 +117,14 @@ async def migrate(engine: AsyncEngine) -> None:
 
 
 __all__ = ["Engine", "make_engine", "migrate", "sessionmaker"]
+
+
+@contextlib.asynccontextmanager
+async def database(url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """The database brought up to date, for a one-off command; closed afterwards."""
+    engine = make_engine(url)
+    try:
+        await migrate(engine)
+        yield sessionmaker(engine)
+    finally:
+        await engine.dispose()

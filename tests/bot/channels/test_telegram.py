@@ -82,7 +82,7 @@ async def test_start_greets_with_privacy_notice_and_menu(fake, bot):
     labels = [b["text"] for row in rows for b in row]
     assert labels == ["人民调解", "法律援助", "行政复议", "转人工"]
     assert [c["command"] for c in fake.calls("setMyCommands")[0].params["commands"]] == [
-        "start", "menu", "help",
+        "start", "menu", "help", "forget",
     ]  # fmt: skip
 
 

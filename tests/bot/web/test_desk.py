@@ -61,6 +61,14 @@ async def act(client, csrf, action, text="", handoff=1):
     return await response.json()
 
 
+async def ask_for_a_human(chat):
+    """A web chat citizen asks a question, then for a human, and names the district."""
+    await receive_until(chat, lambda f: f["type"] == "hello")
+    for n, text in enumerate(["复议要钱吗", "我要找人工", "惠山"]):
+        await chat.send_json({"type": "message", "id": f"m{n}", "text": text})
+    await receive_until(chat, lambda f: f.get("in_reply_to") == "m2")
+
+
 async def changed(ws, handoff=1):
     return await receive_until(ws, lambda f: f == {"type": "changed", "handoff": handoff})
 
@@ -77,10 +85,7 @@ async def test_web_operator_claims_and_chats_with_a_web_citizen(fake, engine, an
             li, li_csrf = await desk_client(app, "li")
             try:
                 async with wang.ws_connect("/staff/ws") as desk:
-                    await receive_until(chat, lambda f: f["type"] == "hello")
-                    for n, text in enumerate(["复议要钱吗", "我要找人工", "惠山"]):
-                        await chat.send_json({"type": "message", "id": f"m{n}", "text": text})
-                    await receive_until(chat, lambda f: f.get("in_reply_to") == "m2")
+                    await ask_for_a_human(chat)
                     await changed(desk)  # the queue page learns of the new request
                     rows = await (await wang.get("/staff/queue/rows")).text()
                     assert "2026-000001" in rows and "接单" in rows
@@ -194,9 +199,7 @@ async def test_a_claim_in_the_telegram_group_shows_on_the_web_at_once(fake, engi
             wang, wang_csrf = await desk_client(app, "wang")
             try:
                 async with wang.ws_connect("/staff/ws") as desk:
-                    await receive_until(chat, lambda f: f["type"] == "hello")
-                    for n, text in enumerate(["复议要钱吗", "我要找人工", "惠山"]):
-                        await chat.send_json({"type": "message", "id": f"m{n}", "text": text})
+                    await ask_for_a_human(chat)
                     await changed(desk)
                     _thread, summary = await topic_summary(fake)
                     await claim(fake, summary)  # Alice, in the Telegram topic
