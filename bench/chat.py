@@ -102,8 +102,9 @@ async def drive(result: Result, n: int, ask: Ask, corpus: list[str]) -> Result:
 
 
 async def start_bot(
-    rasa: RasaServer, fake: FakeTelegram, workdir: Path, port: int
+    rasa: RasaServer, fake: FakeTelegram, workdir: Path, port: int, log: list[str] | None = None
 ) -> asyncio.subprocess.Process:
+    """`python -m bot run` against this Rasa and fake Telegram; its log lines go to `log`."""
     env = {
         **os.environ,
         "RASA_URL": rasa.url,
@@ -133,13 +134,16 @@ async def start_bot(
             if not line:
                 raise SystemExit("the bot stopped during start-up:\n" + "".join(seen[-30:]))
             seen.append(line)
-    asyncio.get_running_loop().create_task(_drain(bot.stdout))
+    if log is not None:
+        log.extend(seen)
+    asyncio.get_running_loop().create_task(_drain(bot.stdout, log))
     return bot
 
 
-async def _drain(stream: asyncio.StreamReader) -> None:
-    while await stream.readline():
-        pass
+async def _drain(stream: asyncio.StreamReader, log: list[str] | None) -> None:
+    while line := await stream.readline():
+        if log is not None:
+            log.append(line.decode("utf-8", "replace"))
 
 
 class Citizens:

@@ -84,9 +84,11 @@ async def web_citizen(
     await asyncio.sleep(rng.uniform(0, READING[1]))
     while time.monotonic() < deadline:
         url = f"http://127.0.0.1:{port}/ws?session={secrets.token_hex(16)}"
+        step = "connect"
         try:
             async with http.ws_connect(url, heartbeat=30) as ws:
-                await ws.receive_json(timeout=REPLY_WAIT)  # hello
+                step = "hello"
+                await ws.receive_json(timeout=REPLY_WAIT)
                 for _ in range(TURNS):
                     if time.monotonic() >= deadline:
                         return
@@ -95,15 +97,17 @@ async def web_citizen(
                     await ws.send_json({"type": "message", "id": message_id,
                                         "text": rng.choice(corpus)})  # fmt: skip
                     tally.asked["web"] += 1
+                    step = "reply"
                     frame = await ws.receive_json(timeout=REPLY_WAIT)
                     tally.web_frames += 1
                     if frame.get("in_reply_to") != message_id or frame.get("duplicate"):
                         tally.web_duplicates += 1
                     tally.latencies.append(time.perf_counter() - started)
+                    step = "reading"
                     await asyncio.sleep(rng.uniform(*READING))
         except (TimeoutError, aiohttp.ClientError) as exc:
             tally.timeouts += 1
-            tally.errors.append(f"web: {exc!r}")
+            tally.errors.append(f"web {step}: {exc!r}")
 
 
 def database_megabytes(workdir: Path) -> float:
@@ -115,9 +119,10 @@ def database_check(db: Path) -> dict[str, int]:
     """Exactly-once from the bot's own records: every question answered, every reply once."""
     with sqlite3.connect(db) as connection:
         rows = connection.execute(
-            "SELECT m.id, m.status, json_array_length(m.replies),"
-            " (SELECT count(*) FROM messages r WHERE r.reply_to = m.id)"
-            " FROM messages m WHERE m.direction = 'in' AND m.kind = 'text'"
+            "SELECT m.id, m.status, json_array_length(m.replies), coalesce(r.sent, 0)"
+            " FROM messages m LEFT JOIN (SELECT reply_to, count(*) AS sent FROM messages"
+            "  WHERE reply_to IS NOT NULL GROUP BY reply_to) r ON r.reply_to = m.id"
+            " WHERE m.direction = 'in' AND m.kind = 'text'"
         ).fetchall()
     unanswered = sum(1 for _id, status, _n, _sent in rows if status != "answered")
     mismatched = sum(1 for _id, status, n, sent in rows if status == "answered" and n != sent)
@@ -163,7 +168,8 @@ async def main(args: argparse.Namespace) -> int:
             aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http,
         ):
             port = free_loopback_port()
-            bot = await start_bot(rasa, fake, workdir, port)
+            lines: list[str] = []
+            bot = await start_bot(rasa, fake, workdir, port, lines)
             proc = psutil.Process(bot.pid)
             started = time.monotonic()
             deadline = started + args.minutes * 60
@@ -180,7 +186,11 @@ async def main(args: argparse.Namespace) -> int:
                 await asyncio.sleep(5)  # the last replies land
             finally:
                 sampler.cancel()
-                bot.send_signal(signal.SIGTERM)
+                if bot.returncode is not None:
+                    print(f"the bot stopped by itself (exit {bot.returncode}):", flush=True)
+                    print("".join(lines[-40:]), flush=True)
+                else:
+                    bot.send_signal(signal.SIGTERM)
                 async with asyncio.timeout(60):
                     await bot.wait()
             elapsed = time.monotonic() - started

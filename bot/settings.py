@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     # Checked on every webhook call; a fresh random one per start when unset.
     webhook_secret: SecretStr | None = None
     telegram_poll_timeout: int = Field(default=30, ge=0, le=50)
+    # How often messages whose reply Telegram refused (5xx, network) are tried again.
+    telegram_retry_seconds: float = Field(default=30.0, gt=0)
     # Telegram's limit for messages per second across all chats.
     telegram_max_rate: float = Field(default=30.0, gt=0)
 

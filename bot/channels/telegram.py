@@ -40,6 +40,7 @@ MEDIA = (
 GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
 SERVICE_KEY = "telegram_channel"
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+MAX_TRIES = 20  # replays of one unanswered message before it waits for a restart
 
 
 def _conversation(message: Message, user_id: int | None) -> str:
@@ -163,6 +164,10 @@ class TelegramChannel:
         self._poll_timeout = settings.telegram_poll_timeout
         self._dispatch = OrderedDispatch()
         self._poller: asyncio.Task[None] | None = None
+        self._retrier: asyncio.Task[None] | None = None
+        self._retry_seconds = settings.telegram_retry_seconds
+        self._in_flight: set[int] = set()
+        self._tries: dict[int, int] = {}
         # Updates stored and queued, so the handler need not read them again.
         self._received: dict[int, Inbound] = {}
         self._operators_chat = settings.operators_chat_id
@@ -205,10 +210,8 @@ class TelegramChannel:
             )
             if self.application.job_queue is not None:
                 self.application.job_queue.run_daily(_on_morning, time=self._report_time)
-        for inbound in await self.chat.unfinished(CHANNEL):
-            update = Update.de_json(inbound.data or {}, bot)
-            if update is not None:
-                self._submit(inbound.conversation, update)
+        await self._replay()
+        self._retrier = asyncio.create_task(self._retry_every(self._retry_seconds))
         if self.webhook_url:
             await bot.set_webhook(
                 self.webhook_url, secret_token=self.secret, allowed_updates=ALLOWED_UPDATES
@@ -221,9 +224,10 @@ class TelegramChannel:
 
     async def stop(self, grace: float = 10.0) -> None:
         """Stop receiving, let running answers finish for up to `grace` seconds, log out."""
-        if self._poller is not None:
-            self._poller.cancel()
-            await asyncio.gather(self._poller, return_exceptions=True)
+        for task in (self._poller, self._retrier):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
         if not await self._dispatch.join(grace):
             log.warning("stopping with answers in progress; they are replayed at next start")
             await self._dispatch.cancel()
@@ -302,7 +306,43 @@ class TelegramChannel:
         return True
 
     def _submit(self, key: str, update: Update) -> None:
-        self._dispatch.submit(key, lambda: self.application.process_update(update))
+        number = update.update_id
+        self._in_flight.add(number)
+
+        async def job() -> None:
+            try:
+                await self.application.process_update(update)
+            finally:
+                self._in_flight.discard(number)
+
+        self._dispatch.submit(key, job)
+
+    async def _replay(self) -> int:
+        """Queue again the stored updates not answered (after a crash, or a failed send)."""
+        queued = 0
+        for inbound in await self.chat.unfinished(CHANNEL):
+            update = Update.de_json(inbound.data or {}, self.application.bot)
+            if update is None or update.update_id in self._in_flight:
+                continue
+            tries = self._tries[update.update_id] = self._tries.get(update.update_id, 0) + 1
+            if tries > MAX_TRIES:
+                if tries == MAX_TRIES + 1:
+                    log.error("update %s still unanswered after %s tries; left for a restart",
+                              update.update_id, MAX_TRIES)  # fmt: skip
+                continue
+            self._submit(inbound.conversation, update)
+            queued += 1
+        return queued
+
+    async def _retry_every(self, seconds: float) -> None:
+        # A reply Telegram refused (5xx, network) leaves its message unanswered: try again.
+        while True:
+            await asyncio.sleep(seconds)
+            try:
+                if queued := await self._replay():
+                    log.info("%s unanswered Telegram messages queued again", queued)
+            except Exception:
+                log.exception("could not look for unanswered messages")
 
     async def _poll(self) -> None:
         # Updates are fetched here rather than by PTB's Updater so that each is stored

@@ -134,6 +134,19 @@ async def test_a_429_delays_the_reply_which_arrives_once(fake, bot):
     assert len(fake.messages_to(CHAT)) == 1
 
 
+async def test_a_reply_telegram_refused_is_sent_again_later(fake, engine, answerer):
+    async with running(fake, engine, answerer, telegram_retry_seconds=0.5):
+        # The Bot API fails for two seconds: the answer and the apology both fail.
+        fake.fail_all("sendMessage", status=502, until=time.monotonic() + 2, retry_after=None)
+        fake.message(CHAT, "复议要钱吗")
+        await fake.wait_for(
+            lambda f: any("第八十七条" in (c.text or "") for c in f.messages_to(CHAT)), timeout=20
+        )
+        await asyncio.sleep(1.5)  # a few more retry rounds: nothing is sent twice
+        answers = [c for c in fake.messages_to(CHAT) if "第八十七条" in (c.text or "")]
+        assert len(answers) == 1
+
+
 async def test_edited_message_is_handled_as_new_text(fake, bot):
     update = fake.message(CHAT, "你好呀")
     await fake.wait_for_messages(CHAT, 1)
