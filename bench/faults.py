@@ -89,6 +89,29 @@ def verdict(name: str, sent: int, stored: dict[str, int], delivered: dict[str, i
     return ok
 
 
+async def wind_up(
+    name: str,
+    load: Load,
+    driving: asyncio.Task[None],
+    bot: asyncio.subprocess.Process,
+    fake: FakeTelegram,
+    workdir: Path,
+    log: list[str] | None = None,
+) -> bool:
+    """Stop the citizens, let the backlog clear, stop the bot, and judge."""
+    load.stop()
+    await driving
+    stored = await settled(workdir / "bot.db", load.sent)
+    bot.send_signal(signal.SIGTERM)
+    await bot.wait()
+    extra = None
+    if log is not None:  # Rasa's fault: the bot must say it degraded, and recovered
+        logged = "".join(log)
+        both = "NLU degraded to keyword routing" in logged and "NLU recovered" in logged
+        extra = ("degraded_then_recovered_logged", both)
+    return verdict(name, load.sent, stored, telegram_check(fake, workdir / "bot.db"), extra)
+
+
 async def bot_kill(rasa: RasaServer, corpus: list[str], seconds: float) -> bool:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
@@ -104,12 +127,7 @@ async def bot_kill(rasa: RasaServer, corpus: list[str], seconds: float) -> bool:
             await asyncio.sleep(3)  # citizens keep writing to a dead bot
             bot = await start_bot(rasa, fake, workdir, port)
             await asyncio.sleep(seconds / 2)
-            load.stop()
-            await driving
-            stored = await settled(workdir / "bot.db", load.sent)
-            bot.send_signal(signal.SIGTERM)
-            await bot.wait()
-            return verdict("bot-kill", load.sent, stored, telegram_check(fake, workdir / "bot.db"))
+            return await wind_up("bot-kill", load, driving, bot, fake, workdir)
 
 
 async def rasa_restart(settings: Settings, model: Path, corpus: list[str], seconds: float) -> bool:
@@ -131,16 +149,10 @@ async def rasa_restart(settings: Settings, model: Path, corpus: list[str], secon
             await again.start()
             print("  Rasa back", flush=True)
             await asyncio.sleep(seconds / 3)
-            load.stop()
-            await driving
-            stored = await settled(workdir / "bot.db", load.sent)
-            bot.send_signal(signal.SIGTERM)
-            await bot.wait()
-            await again.stop()
-            logged = "".join(lines)
-            both = "NLU degraded to keyword routing" in logged and "NLU recovered" in logged
-            return verdict("rasa", load.sent, stored, telegram_check(fake, workdir / "bot.db"),
-                           ("degraded_then_recovered_logged", both))  # fmt: skip
+            try:
+                return await wind_up("rasa", load, driving, bot, fake, workdir, lines)
+            finally:
+                await again.stop()
 
 
 async def telegram_errors(rasa: RasaServer, corpus: list[str], seconds: float) -> bool:
@@ -159,12 +171,7 @@ async def telegram_errors(rasa: RasaServer, corpus: list[str], seconds: float) -
             await asyncio.sleep(30)
             fake.clear_faults()
             await asyncio.sleep(max(10.0, seconds - 70))
-            load.stop()
-            await driving
-            stored = await settled(workdir / "bot.db", load.sent)
-            bot.send_signal(signal.SIGTERM)
-            await bot.wait()
-            return verdict("telegram", load.sent, stored, telegram_check(fake, workdir / "bot.db"))
+            return await wind_up("telegram", load, driving, bot, fake, workdir)
 
 
 async def main(args: argparse.Namespace) -> int:
