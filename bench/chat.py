@@ -217,7 +217,11 @@ async def main(args: argparse.Namespace) -> None:
         async with (
             RasaServer(settings, model) as rasa,
             FakeTelegram() as fake,
-            aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http,
+            # Each open chat holds a connection: without limit=0 the client's default
+            # 100 would make citizens 101 and on wait, and time out, at the client.
+            aiohttp.ClientSession(
+                cookie_jar=aiohttp.DummyCookieJar(), connector=aiohttp.TCPConnector(limit=0)
+            ) as http,
         ):
             port = free_loopback_port()
             bot = await start_bot(rasa, fake, Path(tmp), port)

@@ -165,7 +165,11 @@ async def main(args: argparse.Namespace) -> int:
         async with (
             RasaServer(settings, model) as rasa,
             FakeTelegram() as fake,
-            aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http,
+            # Each open chat holds a connection: without limit=0 the client's default
+            # 100 would make citizens 101 and on wait, and time out, at the client.
+            aiohttp.ClientSession(
+                cookie_jar=aiohttp.DummyCookieJar(), connector=aiohttp.TCPConnector(limit=0)
+            ) as http,
         ):
             port = free_loopback_port()
             lines: list[str] = []
