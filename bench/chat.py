@@ -101,6 +101,14 @@ async def drive(result: Result, n: int, ask: Ask, corpus: list[str]) -> Result:
     return result
 
 
+def citizens_http() -> aiohttp.ClientSession:
+    """The simulated citizens' HTTP client: no cookies shared, no cap on open chats."""
+    # Each open chat holds a connection: with aiohttp's default cap of 100, citizens
+    # 101 and on would wait, and time out, in the client rather than in the bot.
+    connector = aiohttp.TCPConnector(limit=0)
+    return aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar(), connector=connector)
+
+
 async def start_bot(
     rasa: RasaServer, fake: FakeTelegram, workdir: Path, port: int, log: list[str] | None = None
 ) -> asyncio.subprocess.Process:
@@ -217,11 +225,7 @@ async def main(args: argparse.Namespace) -> None:
         async with (
             RasaServer(settings, model) as rasa,
             FakeTelegram() as fake,
-            # Each open chat holds a connection: without limit=0 the client's default
-            # 100 would make citizens 101 and on wait, and time out, at the client.
-            aiohttp.ClientSession(
-                cookie_jar=aiohttp.DummyCookieJar(), connector=aiohttp.TCPConnector(limit=0)
-            ) as http,
+            citizens_http() as http,
         ):
             port = free_loopback_port()
             bot = await start_bot(rasa, fake, Path(tmp), port)

@@ -28,7 +28,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from chat import percentile, questions, start_bot
+from chat import citizens_http, percentile, questions, start_bot
 
 from bot.rasa.server import RasaServer, free_loopback_port
 from bot.rasa.training import model_path, train
@@ -165,11 +165,7 @@ async def main(args: argparse.Namespace) -> int:
         async with (
             RasaServer(settings, model) as rasa,
             FakeTelegram() as fake,
-            # Each open chat holds a connection: without limit=0 the client's default
-            # 100 would make citizens 101 and on wait, and time out, at the client.
-            aiohttp.ClientSession(
-                cookie_jar=aiohttp.DummyCookieJar(), connector=aiohttp.TCPConnector(limit=0)
-            ) as http,
+            citizens_http() as http,
         ):
             port = free_loopback_port()
             lines: list[str] = []
