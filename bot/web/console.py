@@ -6,35 +6,25 @@ import csv
 import io
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot import texts
 from bot.accounts import store
-from bot.accounts.store import AccountError, Role, Staff
+from bot.accounts.store import AccountError, Role
 from bot.stats.figures import Figures, Filters
-from bot.stats.period import Period, PeriodError, parse_period
-from bot.types import Topic
+from bot.stats.period import CHINA, Period, PeriodError, parse_period
 from bot.web import desk
 from bot.web import staff as auth
-from bot.web.staff import client_ip, render, require, sessions
+from bot.web.staff import client_ip, render, require, service_name, sessions, signed_in
 
 if TYPE_CHECKING:
     from bot.runtime import Services
 
-CHINA = ZoneInfo("Asia/Shanghai")
 PERIODS = (("today", "今天"), ("7d", "最近 7 天"), ("30d", "最近 30 天"))
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 TABLE_ORDER = ("daily", "by_service", "by_intent", "by_channel", "by_district", "handoff",
                "satisfaction", "unanswered", "by_hour", "by_weekday")  # fmt: skip
 MANAGERS = (Role.MANAGER, Role.ADMIN)
-
-
-def _staff(request: web.Request) -> Staff:
-    staff: Staff | None = request.get(auth.STAFF)
-    assert staff is not None  # noqa: S101 (`require` let the request through)
-    return staff
 
 
 def pct(value: float | None) -> str:
@@ -45,13 +35,6 @@ def pct(value: float | None) -> str:
 def minutes(seconds: float | None) -> str:
     """Seconds as minutes for a reader, or a dash."""
     return "—" if seconds is None else f"{seconds / 60:.1f} 分钟"
-
-
-def _service(key: str) -> str:
-    try:
-        return texts.SERVICE_NAMES[Topic(key)]
-    except ValueError:
-        return key
 
 
 def tables(f: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -75,7 +58,7 @@ def tables(f: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "daily": {"title": "每日", "head": ["日期", "会话", "转人工的会话"],
                   "rows": [[d["date"], d["conversations"], d["handoffs"]] for d in f["daily"]]},
         "by_service": {"title": "按服务（会话）", "head": ["服务", "会话"],
-                       "rows": [[_service(k), n] for k, n in f["by_service"].items()]},
+                       "rows": [[service_name(k), n] for k, n in f["by_service"].items()]},
         "by_intent": {"title": "按问题类型（消息）", "head": ["意图", "消息"],
                       "rows": [[i["intent"], i["messages"]] for i in f["by_intent"]]},
         "by_channel": {"title": "按渠道（会话）", "head": ["渠道", "会话"],
@@ -148,7 +131,7 @@ async def export(request: web.Request) -> web.Response:
     writer = csv.writer(out)
     writer.writerow(table["head"])
     writer.writerows([[_cell(c) for c in row] for row in table["rows"]])
-    staff = _staff(request)
+    staff = signed_in(request)
     detail = {"period": period.name, "channel": filters.channel, "district": filters.district}
     async with sessions(request)() as session:
         await store.audit(session, staff.name, "export", name, detail, client_ip(request))
@@ -186,7 +169,7 @@ async def users(request: web.Request) -> web.Response:
             except (AccountError, ValueError) as exc:
                 message = f"没有创建：{exc}"
             else:
-                staff = _staff(request)
+                staff = signed_in(request)
                 await store.audit(session, staff.name, "account_add", name, {"role": role},
                                   client_ip(request))  # fmt: skip
                 message = f"已创建账号 {name}"
@@ -198,7 +181,7 @@ async def users(request: web.Request) -> web.Response:
 async def toggle_user(request: web.Request) -> web.StreamResponse:
     """Disable an enabled account, enable a disabled one."""
     name = str((await auth.read_form(request)).get("name", ""))
-    staff = _staff(request)
+    staff = signed_in(request)
     async with sessions(request)() as session:
         known = {u.name: u for u in await store.list_users(session)}
         if name not in known or name == staff.name:

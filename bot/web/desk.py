@@ -10,27 +10,24 @@ import secrets
 import time
 import weakref
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from aiohttp import WSCloseCode, web
 
-from bot import texts
 from bot.accounts import store
 from bot.accounts.store import Role, Staff
 from bot.handoff import staff_texts as staff_text
 from bot.handoff.operator import WEB_PREFIX, OperatorActions, Result
 from bot.handoff.service import HandoffService
 from bot.mask import mask
+from bot.stats.period import CHINA
 from bot.storage import handoffs as repo
 from bot.storage import messages as messages_repo
 from bot.storage.models import Handoff
-from bot.types import Topic
 from bot.web import staff as auth
-from bot.web.staff import client_ip, render, require, sessions
+from bot.web.staff import client_ip, render, require, service_name, sessions, signed_in
 
 log = logging.getLogger(__name__)
 
-CHINA = ZoneInfo("Asia/Shanghai")
 DESK = (Role.OPERATOR, Role.ADMIN)
 TRANSCRIPT_LENGTH = 80
 # A transcript kept open and refreshed live is one look, not one per refresh.
@@ -48,12 +45,6 @@ def _service(request: web.Request) -> HandoffService:
     return request.app[auth.STAFF_SERVICES].handoff
 
 
-def _me(request: web.Request) -> Staff:
-    member: Staff | None = request.get(auth.STAFF)
-    assert member is not None  # noqa: S101 (`require` let the request through)
-    return member
-
-
 def operator_id(member: Staff) -> str:
     """How a web console account acts on handoffs (its desk number is derived from it)."""
     return f"{WEB_PREFIX}{member.id}"
@@ -63,18 +54,11 @@ def _local(moment: Any, fmt: str = "%m-%d %H:%M") -> str:
     return moment.astimezone(CHINA).strftime(fmt) if moment is not None else ""
 
 
-def _service_name(key: str | None) -> str:
-    try:
-        return texts.SERVICE_NAMES[Topic(key or "other")]
-    except ValueError:
-        return key or ""
-
-
 def _queue_rows(rows: list[Handoff]) -> list[dict[str, Any]]:
     rows = sorted(rows, key=lambda r: (not r.urgent, r.id))
     return [
         {"id": r.id, "ticket": r.ticket, "status": r.status, "status_name": STATUS_NAMES[r.status],
-         "urgent": r.urgent, "district": r.district, "service": _service_name(r.topic),
+         "urgent": r.urgent, "district": r.district, "service": service_name(r.topic),
          "channel": CHANNEL_NAMES.get(r.channel, r.channel), "operator_label": r.operator_label,
          "requested_local": _local(r.requested_at)}
         for r in rows
@@ -142,7 +126,7 @@ def _view(row: Handoff, member: Staff) -> dict[str, Any]:
         state = "closed"
     return {
         "id": row.id, "ticket": row.ticket, "status_name": STATUS_NAMES.get(row.status, row.status),
-        "state": state, "urgent": row.urgent, "service": _service_name(row.topic),
+        "state": state, "urgent": row.urgent, "service": service_name(row.topic),
         "intent": row.intent or "", "district": row.district or "未说明",
         "reason": staff_text.REASONS.get(row.reason, row.reason),
         "channel": CHANNEL_NAMES.get(row.channel, row.channel),
@@ -160,7 +144,7 @@ async def _handoff(request: web.Request) -> Handoff:
 
 
 async def _looked(request: web.Request, row: Handoff, *, always: bool) -> None:
-    member = _me(request)
+    member = signed_in(request)
     looks = request.app[LOOKS]
     key, now = (member.id, row.id), time.monotonic()
     if not always and now - looks.get(key, -LOOK_LASTS) < LOOK_LASTS:
@@ -177,7 +161,7 @@ async def handoff_page(request: web.Request) -> web.Response:
     row = await _handoff(request)
     await _looked(request, row, always=True)
     return render(
-        request, "handoff.html", h=_view(row, _me(request)),
+        request, "handoff.html", h=_view(row, signed_in(request)),
         lines=await _transcript(request, row), canned=sorted(_service(request).config.canned),
         codes=staff_text.CLOSE_CODES, nonce=_nonce(),
     )  # fmt: skip
@@ -189,7 +173,7 @@ async def handoff_live(request: web.Request) -> web.Response:
     row = await _handoff(request)
     await _looked(request, row, always=False)
     lines = await _transcript(request, row)
-    return render(request, "_handoff_live.html", h=_view(row, _me(request)), lines=lines)
+    return render(request, "_handoff_live.html", h=_view(row, signed_in(request)), lines=lines)
 
 
 ACTIONS = ("claim", "say", "canned", "note", "back", "close", "release")
@@ -207,7 +191,7 @@ async def act(request: web.Request) -> web.StreamResponse:
     external = f"web-op:{nonce}" if NONCE.fullmatch(nonce) else ""
     text = str(form.get("text", ""))
     result = await _run(OperatorActions(_service(request)), action, row.id,
-                        operator_id(_me(request)), text, external)  # fmt: skip
+                        operator_id(signed_in(request)), text, external)  # fmt: skip
     if "application/json" in request.headers.get("Accept", ""):
         return web.json_response({"ok": result.ok, "text": result.text})
     raise web.HTTPSeeOther(f"/staff/handoffs/{row.id}")

@@ -15,8 +15,10 @@ from aiohttp.web_request import FileField
 from multidict import MultiDictProxy
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import texts
 from bot.accounts import store
 from bot.accounts.store import Role, Staff
+from bot.types import Topic
 
 if TYPE_CHECKING:
     from bot.runtime import Services
@@ -65,6 +67,21 @@ class Failures:
     def _count(self, key: str) -> int:
         count, last = self._seen.get(key, (0, 0.0))
         return count if time.monotonic() - last < 3600 else 0
+
+
+def signed_in(request: web.Request) -> Staff:
+    """The member of staff of a request that `require` let through."""
+    staff: Staff | None = request.get(STAFF)
+    assert staff is not None  # noqa: S101 (`require` let the request through)
+    return staff
+
+
+def service_name(key: str | None) -> str:
+    """A service's Chinese name from its topic key; an unknown key as it is."""
+    try:
+        return texts.SERVICE_NAMES[Topic(key or "other")]
+    except ValueError:
+        return key or ""
 
 
 def render(request: web.Request, template: str, status: int = 200, **values: Any) -> web.Response:
@@ -177,8 +194,7 @@ async def login(request: web.Request) -> web.StreamResponse:
 @require(Role.OPERATOR, Role.MANAGER, Role.ADMIN)
 async def logout(request: web.Request) -> web.StreamResponse:
     """Close the session (a POST with the CSRF token)."""
-    staff = request.get(STAFF)
-    assert staff is not None  # noqa: S101 (`require` let the request through)
+    staff = signed_in(request)
     async with sessions(request)() as session:
         await store.close_session(session, request.cookies.get(COOKIE, ""))
         await store.audit(session, staff.name, "logout", ip=client_ip(request))
