@@ -15,8 +15,9 @@ from bot.dialogue.core import DialogueCore
 from bot.mask import mask
 from bot.serial import KeyedLock
 from bot.storage import messages as repo
-from bot.storage.conversations import deferred_states, save_state
+from bot.storage.conversations import deferred_states
 from bot.storage.models import Message
+from bot.storage.turns import Chosen, record_sent, record_turn
 from bot.types import Button, Reply, Turn
 
 if TYPE_CHECKING:
@@ -89,6 +90,31 @@ def inbound_from_row(row: Message) -> Inbound:
     return Inbound(row.conversation_id, row.channel, row.external_id, kind, row.body, row.data)
 
 
+async def _send_all(
+    row: Message, replies: list[Reply], send: Sender | None
+) -> tuple[list[dict[str, Any]], BaseException | None]:
+    """Send replies in order; the rows of those sent, and what stopped the rest, if anything."""
+    done: list[dict[str, Any]] = []
+    try:
+        for reply in replies:
+            ref = await send(reply) if send is not None else None
+            done.append(repo.outbound(row, reply.text, reply_to_json(reply), ref))
+    except BaseException as exc:  # re-raised once what was sent is recorded
+        return done, exc
+    return done, None
+
+
+async def _hand_over(ready: Ready | None, outcome: Outcome) -> None:
+    if ready is None:
+        return
+    try:
+        await ready(outcome)
+    except Exception as exc:
+        # The page went away; the replies are recorded all the same and shown from
+        # the conversation's history when the citizen comes back.
+        log.info("a turn's replies could not be handed over (%s); kept for the history", exc)
+
+
 class ChatService:
     """Stores each inbound message, has the dialogue core answer it, records the replies.
 
@@ -157,7 +183,7 @@ class ChatService:
         """Answer a message unless it was answered before.
 
         `send` delivers each reply (Telegram); `ready` gets all of a turn's replies
-        at once as soon as they are chosen and stored (the web chat); `accepted`
+        at once as soon as they are chosen (the web chat); `accepted`
         says the channel stored the message with `accept` already.
         """
         if not accepted and inbound.kind == "text":
@@ -168,48 +194,62 @@ class ChatService:
                 row, _ = await self._store(session, inbound, look_first=accepted)
             if row.status == repo.ANSWERED:
                 return Outcome(self._stored(row), True, row.intent, row.topic)
-            sent, forget = 0, False
             if row.status == repo.PENDING:
-                with deferred_states() as states:
-                    try:
-                        turn = await self._turn(inbound)
-                        forget = turn.forget
-                        if turn.relay:
-                            await self._relay(inbound)
-                        stored = [reply_to_json(r) for r in turn.replies]
-                        # A message a human answers is no part of the bot's figures.
-                        intent: str | None = None if turn.relay else turn.nlu.intent
-                        topic: str | None = None if turn.relay else turn.nlu.topic.value
-                        # The turn's state and replies are committed together, or neither.
-                        for conversation, state in states.items():
-                            await save_state(session, conversation, state)
-                        # Kept unmasked only while an operator may need it (bot.privacy).
-                        masked = None if turn.relay or row.kind != "text" else mask(row.body)
-                        body = masked if masked != row.body else None
-                        await repo.set_replies(session, row, stored, intent, topic, body)
-                        await session.commit()
-                    except BaseException:
-                        for conversation in states:
-                            self.dialogue.forget_state(conversation)
-                        raise
-            else:
-                # Stopped after choosing the replies: only the ones not yet sent go out.
-                sent = await repo.count_sent(session, row.id)
-            replies = self._stored(row)
-            if ready is not None:
-                await ready(Outcome(replies, False, row.intent, row.topic))
-            done: list[dict[str, Any]] = []
+                return await self._answer(session, row, inbound, send, ready)
+            # Stopped after choosing the replies: only the ones not yet sent go out.
+            sent = await repo.count_sent(session, row.id)
+            outcome = Outcome(self._stored(row), False, row.intent, row.topic)
+            await _hand_over(ready, outcome)
+            done, failure = await _send_all(row, outcome.replies[sent:], send)
+            await record_sent(session, row, done, answered=failure is None)
+            if failure is not None:
+                raise failure
+            return outcome
+
+    async def _answer(
+        self,
+        session: AsyncSession,
+        row: Message,
+        inbound: Inbound,
+        send: Sender | None,
+        ready: Ready | None,
+    ) -> Outcome:
+        """Choose the replies, send them, then record the turn in one commit.
+
+        Nothing is written between choosing and sending, so the citizen waits for no
+        write; a crash before the record leaves the message pending, to be answered
+        again from the state it was asked in.
+        """
+        with deferred_states() as states:
             try:
-                for reply in replies[sent:]:
-                    ref = await send(reply) if send is not None else None
-                    done.append(repo.outbound(row, reply.text, reply_to_json(reply), ref))
+                turn = await self._turn(inbound)
+                if turn.relay:
+                    await self._relay(inbound)
+                # A message a human answers is no part of the bot's figures.
+                intent = None if turn.relay else turn.nlu.intent
+                topic = None if turn.relay else turn.nlu.topic.value
+                outcome = Outcome(list(turn.replies), False, intent, topic)
+                await _hand_over(ready, outcome)
+                done, failure = await _send_all(row, outcome.replies, send)
+                # Kept unmasked only while an operator may need it (bot.privacy).
+                masked = None if turn.relay or row.kind != "text" else mask(row.body)
+                await record_turn(
+                    session,
+                    row,
+                    states,
+                    Chosen([reply_to_json(r) for r in turn.replies], intent, topic, masked),
+                    done,
+                    answered=failure is None,
+                )
             except BaseException:
-                await repo.finish(session, row, done, answered=False)  # not sent again
+                for conversation in states:
+                    self.dialogue.forget_state(conversation)
                 raise
-            await repo.finish(session, row, done, answered=True)
-            if forget:
-                await self._forget_citizen(session, inbound.conversation)
-            return Outcome(replies, False, row.intent, row.topic)
+        if failure is not None:
+            raise failure
+        if turn.forget:
+            await self._forget_citizen(session, inbound.conversation)
+        return outcome
 
     async def _forget_citizen(self, session: AsyncSession, conversation: str) -> None:
         """Delete everything of the citizen behind a conversation (after /forget)."""

@@ -21,6 +21,7 @@ from bot.channels.managers import REPORT_TIME, ManagerReports
 from bot.channels.operators import OperatorRouter, TelegramDesk
 from bot.channels.ordered import OrderedDispatch
 from bot.channels.telegram_format import keyboard, render
+from bot.channels.telegram_http import AiohttpRequest
 from bot.chat import ChatService, Inbound
 from bot.handoff.operator import OperatorActions
 from bot.handoff.sweep import sweep
@@ -151,6 +152,8 @@ class TelegramChannel:
             .base_url(f"{api}/bot")
             .base_file_url(f"{api}/file/bot")
             .rate_limiter(limiter)
+            .request(AiohttpRequest())
+            .get_updates_request(AiohttpRequest(connections=1))
             .updater(None)
             .build()
         )

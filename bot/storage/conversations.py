@@ -7,12 +7,17 @@ import datetime as dt
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextvars import ContextVar
+from typing import cast
 
-from sqlalchemy import update
+from sqlalchemy import Table, bindparam
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dialogue.state import ConversationState
 from bot.storage.models import Conversation
+
+_CONVERSATIONS = cast(Table, Conversation.__table__)
+# Built once; its SET clause is the columns named in the parameters.
+_UPDATE = _CONVERSATIONS.update().where(_CONVERSATIONS.c.id == bindparam("conversation"))
 
 
 def _now() -> dt.datetime:
@@ -49,10 +54,9 @@ async def save_state(session: AsyncSession, conversation: str, state: Conversati
         "flow": dict(state.flow),
     }
     # The row usually exists (stored with the conversation's first message): one UPDATE.
-    result = await session.execute(
-        update(Conversation).where(Conversation.id == conversation).values(**values)
-    )
-    if result.rowcount == 0:  # type: ignore[attr-defined]
+    connection = await session.connection()
+    result = await connection.execute(_UPDATE, {"conversation": conversation, **values})
+    if result.rowcount == 0:
         session.add(Conversation(id=conversation, created_at=now, **values))
 
 

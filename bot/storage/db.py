@@ -64,7 +64,11 @@ def make_engine(url: str) -> AsyncEngine:
         # One connection: SQLite takes one writer at a time, and writers on several
         # connections wait in its busy handler's sleeps instead of in a fair queue.
         # A file has no connection to lose, so no ping before each checkout either.
-        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)
+        # Sessions end their own transactions, so the pool's rollback on return would
+        # be one more trip to SQLite's thread for nothing.
+        engine = create_async_engine(
+            url, pool_size=1, max_overflow=0, pool_timeout=60, pool_reset_on_return=None
+        )
     else:
         engine = create_async_engine(url, pool_pre_ping=True)
     if url.startswith("sqlite"):

@@ -1,10 +1,13 @@
 import asyncio
 
 import pytest
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from actions.reply import Responder
 from bot.chat import ChatService, Inbound
 from bot.dialogue.core import DialogueCore
+from bot.storage import turns
 from bot.storage.conversations import DbStateStore
 from bot.storage.db import sessionmaker
 from bot.types import Reply, Topic
@@ -116,3 +119,45 @@ async def test_media_and_commands_go_through_the_core(chat):
     assert "文字" in media.replies[0].text
     menu = await chat.handle(Inbound("tg:1", "telegram", "u2", "command", "menu"))
     assert [b.label for b in menu.replies[0].buttons][-1] == "转人工"
+
+
+class FlakySession(AsyncSession):
+    """A session whose commits fail while `failures` lasts, as a database restarting."""
+
+    failures = 0
+    commits = 0
+
+    async def commit(self) -> None:
+        FlakySession.commits += 1
+        if FlakySession.failures:
+            FlakySession.failures -= 1
+            raise OperationalError("COMMIT", {}, ConnectionError("server closed the connection"))
+        await super().commit()
+
+
+async def test_a_turn_whose_record_fails_after_the_send_is_recorded_later_not_sent_again(
+    engine, answerer, monkeypatch
+):
+    monkeypatch.setattr(turns, "RECORD_PAUSE", 0.01)
+    sessions = async_sessionmaker(engine, class_=FlakySession, expire_on_commit=False)
+    core = DialogueCore(TableNLU(TABLE), Responder(answerer), DbStateStore(sessions))
+    chat = ChatService(core, sessions)
+    assert await chat.accept(text("复议要钱吗"))
+    FlakySession.failures, FlakySession.commits = 3, 0
+    send = Recorder()
+    outcome = await chat.handle(text("复议要钱吗"), send, accepted=True)
+    assert FlakySession.commits == 4  # three refused, the fourth took
+    assert send.sent == outcome.replies
+    assert await chat.unfinished("web") == []
+    again = await chat.handle(text("复议要钱吗"), send)
+    assert again.duplicate and send.sent == outcome.replies
+
+
+async def test_replies_a_closed_page_could_not_take_are_kept_for_its_history(chat):
+    async def gone(outcome):
+        raise ConnectionResetError("Cannot write to closing transport")
+
+    outcome = await chat.handle(text("调解要钱吗"), ready=gone)
+    assert await chat.unfinished("web") == []
+    shown = [r for who, r in await chat.history("web:a") if who == "bot"]
+    assert shown == outcome.replies and shown

@@ -53,6 +53,23 @@ async def rows_of(engine, conversation: str) -> int:
         return total
 
 
+async def last_answered_text(engine) -> str:
+    """The newest citizen text, once its turn is recorded (just after the reply is sent)."""
+    query = (
+        select(Message.body, Message.status)
+        .where(Message.direction == "in", Message.kind == "text")
+        .order_by(Message.id.desc())
+        .limit(1)
+    )
+    for _ in range(100):
+        async with sessionmaker(engine)() as session:
+            body, status = (await session.execute(query)).one()
+        if status == "answered":
+            return body
+        await asyncio.sleep(0.05)
+    raise AssertionError("the last message was never recorded as answered")
+
+
 def test_the_privacy_notice_says_what_the_code_does():
     settings = Settings(_env_file=None, rasa_url=None, rasa_token=None)
     notice = Responder(None, retention_days=settings.privacy_retention_days).to_command("start")
@@ -92,13 +109,7 @@ async def test_an_id_number_is_seen_only_by_the_operator_of_an_open_handoff(
         answered = len(fake.texts_to(CITIZEN))
         fake.message(CITIZEN, f"还有，我手机{MOBILE}，身份证{ID}")
         await fake.wait_for_messages(CITIZEN, answered + 1)
-        async with sessionmaker(engine)() as session:
-            last = (
-                await session.execute(
-                    select(Message.body).where(Message.direction == "in", Message.kind == "text")
-                    .order_by(Message.id.desc()).limit(1)
-                )
-            ).scalar_one()  # fmt: skip
+        last = await last_answered_text(engine)
         assert MOBILE not in last and ID not in last and last.startswith("还有，我手机")
 
         # Once the operator cannot need it any more, the handoff's text is masked too.
