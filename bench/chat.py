@@ -101,6 +101,11 @@ async def drive(result: Result, n: int, ask: Ask, corpus: list[str]) -> Result:
     return result
 
 
+def sqlite_url(workdir: Path) -> str:
+    """The bot's database when a benchmark names none."""
+    return f"sqlite:///{workdir / 'bot.db'}"
+
+
 def citizens_http() -> aiohttp.ClientSession:
     """The simulated citizens' HTTP client: no cookies shared, no cap on open chats."""
     # Each open chat holds a connection: with aiohttp's default cap of 100, citizens
@@ -110,9 +115,17 @@ def citizens_http() -> aiohttp.ClientSession:
 
 
 async def start_bot(
-    rasa: RasaServer, fake: FakeTelegram, workdir: Path, port: int, log: list[str] | None = None
+    rasa: RasaServer,
+    fake: FakeTelegram,
+    workdir: Path,
+    port: int,
+    log: list[str] | None = None,
+    database_url: str | None = None,
 ) -> asyncio.subprocess.Process:
-    """`python -m bot run` against this Rasa and fake Telegram; its log lines go to `log`."""
+    """`python -m bot run` against this Rasa and fake Telegram; its log lines go to `log`.
+
+    The database is `database_url`, else a SQLite file in `workdir`.
+    """
     env = {
         **os.environ,
         "RASA_URL": rasa.url,
@@ -125,7 +138,7 @@ async def start_bot(
         "TELEGRAM_POLL_TIMEOUT": "10",
         # Telegram's own 30 messages/s is lifted: this measures the bot, not Telegram.
         "TELEGRAM_MAX_RATE": "100000",
-        "DATABASE_URL": f"sqlite:///{workdir / 'bot.db'}",
+        "DATABASE_URL": database_url or sqlite_url(workdir),
         "INDEX_DIR": str(workdir / "index"),
         "WEB_HOST": "127.0.0.1",
         "WEB_PORT": str(port),

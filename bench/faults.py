@@ -4,12 +4,17 @@ Citizens write to the bot through a fake Telegram while something breaks:
 - `bot-kill`: the bot is killed with SIGKILL in the middle, then started again;
 - `rasa`: Rasa is killed and comes back a little later (answers go on degraded,
   then recover, and the bot logs both);
-- `telegram`: the Bot API answers 429 and 5xx for a minute.
+- `telegram`: the Bot API answers 429 and 5xx for a minute;
+- `postgres`: the bot runs on PostgreSQL, which is stopped (immediate mode, as a
+  crash) for 15 seconds and started again; needs `scripts/with-postgres.sh`;
+- `disk-full`: the bot's SQLite file is on a small filesystem that is filled up for
+  20 seconds and then freed (the bot must say so clearly, and the file must pass
+  SQLite's integrity check); needs root to mount a tmpfs.
 After each, every message must be answered exactly once: from the bot's own records
 (each question answered, each reply recorded once) and from what Telegram delivered
 (per chat, as many messages as the bot recorded as sent).
 
-    .venv/bin/python bench/faults.py [bot-kill rasa telegram] [--seconds 60]
+    scripts/with-postgres.sh .venv/bin/python bench/faults.py [FAULT ...] [--seconds 60]
 """
 
 from __future__ import annotations
@@ -20,22 +25,31 @@ import contextlib
 import os
 import random
 import signal
+import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from chat import questions, start_bot
+from chat import questions, sqlite_url, start_bot
 from soak import database_check, telegram_check
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.rasa.server import RasaServer, free_loopback_port
 from bot.rasa.training import model_path, train
 from bot.settings import Settings
 from tests.fakes.telegram_api import FakeTelegram
 
+FAULTS = ("bot-kill", "rasa", "telegram", "postgres", "disk-full")
 CHATS = 40
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+DISK_MB = 24  # the small filesystem the disk-full fault fills
 SETTLE = 240.0  # seconds allowed for the backlog to clear after a fault
 
 
@@ -63,14 +77,15 @@ class Load:
         self._stop.set()
 
 
-async def settled(db: Path, expected: int) -> dict[str, int]:
+async def settled(url: str, expected: int) -> dict[str, int]:
     """Wait until every question stored is answered (or SETTLE runs out)."""
     deadline = time.monotonic() + SETTLE
     stored: dict[str, int] = {}
     while time.monotonic() < deadline:
-        stored = database_check(db)
-        if stored["in"] >= expected and stored["unanswered"] == 0:
-            return stored
+        with contextlib.suppress(SQLAlchemyError):  # the database may still be on its way
+            stored = await database_check(url)
+            if stored["in"] >= expected and stored["unanswered"] == 0:
+                return stored
         await asyncio.sleep(2)
     return stored
 
@@ -95,21 +110,29 @@ async def wind_up(
     driving: asyncio.Task[None],
     bot: asyncio.subprocess.Process,
     fake: FakeTelegram,
-    workdir: Path,
-    log: list[str] | None = None,
+    url: str,
+    extra: Callable[[], tuple[str, bool]] | None = None,
+    lines: list[str] | None = None,
 ) -> bool:
-    """Stop the citizens, let the backlog clear, stop the bot, and judge."""
+    """Stop the citizens, let the backlog clear, stop the bot, and judge.
+
+    The bot's log, when kept, is left in test-artifacts/faults-NAME.log.
+    """
     load.stop()
     await driving
-    stored = await settled(workdir / "bot.db", load.sent)
+    stored = await settled(url, load.sent)
     bot.send_signal(signal.SIGTERM)
     await bot.wait()
-    extra = None
-    if log is not None:  # Rasa's fault: the bot must say it degraded, and recovered
-        logged = "".join(log)
-        both = "NLU degraded to keyword routing" in logged and "NLU recovered" in logged
-        extra = ("degraded_then_recovered_logged", both)
-    return verdict(name, load.sent, stored, telegram_check(fake, workdir / "bot.db"), extra)
+    checked = extra() if extra is not None else None
+    if lines is not None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / f"faults-{name}.log").write_text("".join(lines), encoding="utf-8")
+    return verdict(name, load.sent, stored, await telegram_check(fake, url), checked)
+
+
+def logged(lines: list[str], name: str, *needles: str) -> Callable[[], tuple[str, bool]]:
+    """A check that the bot's log says each of `needles`."""
+    return lambda: (name, all(needle in "".join(lines) for needle in needles))
 
 
 async def bot_kill(rasa: RasaServer, corpus: list[str], seconds: float) -> bool:
@@ -127,7 +150,7 @@ async def bot_kill(rasa: RasaServer, corpus: list[str], seconds: float) -> bool:
             await asyncio.sleep(3)  # citizens keep writing to a dead bot
             bot = await start_bot(rasa, fake, workdir, port)
             await asyncio.sleep(seconds / 2)
-            return await wind_up("bot-kill", load, driving, bot, fake, workdir)
+            return await wind_up("bot-kill", load, driving, bot, fake, sqlite_url(workdir))
 
 
 async def rasa_restart(settings: Settings, model: Path, corpus: list[str], seconds: float) -> bool:
@@ -150,7 +173,10 @@ async def rasa_restart(settings: Settings, model: Path, corpus: list[str], secon
             print("  Rasa back", flush=True)
             await asyncio.sleep(seconds / 3)
             try:
-                return await wind_up("rasa", load, driving, bot, fake, workdir, lines)
+                said = logged(lines, "degraded_then_recovered_logged",
+                              "NLU degraded to keyword routing", "NLU recovered")  # fmt: skip
+                url = sqlite_url(workdir)
+                return await wind_up("rasa", load, driving, bot, fake, url, said, lines)
             finally:
                 await again.stop()
 
@@ -171,14 +197,118 @@ async def telegram_errors(rasa: RasaServer, corpus: list[str], seconds: float) -
             await asyncio.sleep(30)
             fake.clear_faults()
             await asyncio.sleep(max(10.0, seconds - 70))
-            return await wind_up("telegram", load, driving, bot, fake, workdir)
+            return await wind_up("telegram", load, driving, bot, fake, sqlite_url(workdir))
+
+
+async def postgres_restart(rasa: RasaServer, corpus: list[str], seconds: float) -> bool | None:
+    base, ctl = os.environ.get("TEST_POSTGRES_URL"), os.environ.get("TEST_POSTGRES_CTL")
+    if not base or not ctl:
+        print("SKIP: postgres: run under scripts/with-postgres.sh (make bench-faults does)")
+        return None
+    await durable(base)
+    url = await fresh_database(base)
+    with tempfile.TemporaryDirectory() as tmp:
+        async with FakeTelegram() as fake:
+            lines: list[str] = []
+            bot = await start_bot(rasa, fake, Path(tmp), free_loopback_port(), lines, url)
+            load = Load(fake, corpus, 6_000_000)
+            driving = asyncio.create_task(load.run())
+            await asyncio.sleep(seconds / 3)
+            await run(ctl, "stop")
+            print(f"  PostgreSQL stopped (immediate) after {load.sent} messages", flush=True)
+            await asyncio.sleep(15)
+            await run(ctl, "start")
+            print("  PostgreSQL back", flush=True)
+            await asyncio.sleep(seconds / 3)
+            said = logged(lines, "outage_logged", "the database cannot be reached")
+            return await wind_up("postgres", load, driving, bot, fake, url, said, lines)
+
+
+async def durable(base: str) -> None:
+    """Make the test server keep what it acknowledged across a crash.
+
+    scripts/with-postgres.sh runs it without fsync and synchronous commits, for speed;
+    a crash would then lose commits the bot was told were made.
+    """
+    admin = await asyncpg.connect(base)
+    try:
+        for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+            await admin.execute(f"ALTER SYSTEM SET {setting} = on")
+        await admin.execute("SELECT pg_reload_conf()")
+    finally:
+        await admin.close()
+
+
+async def fresh_database(base: str) -> str:
+    """A new, empty database on the server `base` names; its URL."""
+    name = f"faults_{os.getpid()}_{int(time.time())}"
+    admin = await asyncpg.connect(base)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return urlsplit(base)._replace(path=f"/{name}").geturl()
+
+
+async def disk_full(rasa: RasaServer, corpus: list[str], seconds: float) -> bool | None:
+    with tempfile.TemporaryDirectory() as tmp:
+        disk = Path(tmp) / "disk"
+        disk.mkdir()
+        mounted = await run("mount", "-t", "tmpfs", "-o", f"size={DISK_MB}m", "tmpfs", str(disk))
+        if not mounted:
+            print("SKIP: disk-full: could not mount a small tmpfs (needs root)", flush=True)
+            return None
+        try:
+            url = f"sqlite:///{disk / 'bot.db'}"
+            async with FakeTelegram() as fake:
+                lines: list[str] = []
+                bot = await start_bot(rasa, fake, Path(tmp), free_loopback_port(), lines, url)
+                load = Load(fake, corpus, 7_000_000)
+                driving = asyncio.create_task(load.run())
+                await asyncio.sleep(seconds / 3)
+                filler = fill(disk)
+                print(f"  disk full after {load.sent} messages", flush=True)
+                await asyncio.sleep(20)
+                filler.unlink()
+                print("  space freed", flush=True)
+                await asyncio.sleep(seconds / 3)
+                said = logged(lines, "disk_full_logged", "the database's disk is full")
+                passed = await wind_up("disk-full", load, driving, bot, fake, url, said, lines)
+            with sqlite3.connect(disk / "bot.db") as connection:
+                [(integrity,)] = connection.execute("PRAGMA integrity_check").fetchall()
+            print(f"{'PASS' if integrity == 'ok' else 'FAIL'}: disk-full: the database file"
+                  f" is intact (integrity_check: {integrity})", flush=True)  # fmt: skip
+            return passed and integrity == "ok"
+        finally:
+            await run("umount", "-l", str(disk))
+
+
+def fill(disk: Path) -> Path:
+    """Write to `disk` until it has no space left; the file that took it."""
+    filler = disk / "filler"
+    with filler.open("wb") as out, contextlib.suppress(OSError):
+        while True:
+            out.write(b"\0" * 65536)
+            out.flush()
+    return filler
+
+
+async def run(*command: str) -> bool:
+    """Run a command quietly; whether it succeeded."""
+    process = await asyncio.create_subprocess_exec(
+        *command, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
+    )
+    _, err = await process.communicate()
+    if process.returncode != 0:
+        print(f"  {' '.join(command)}: {err.decode(errors='replace').strip()}", flush=True)
+    return process.returncode == 0
 
 
 async def main(args: argparse.Namespace) -> int:
     settings = Settings(rasa_url=None, rasa_token=None, _env_file=None)
     model = model_path(settings) if model_path(settings).exists() else train(settings)
     corpus = questions()
-    results = []
+    results: list[bool | None] = []
     async with RasaServer(settings, model) as rasa:
         for name in args.faults:
             print(f"{name} …", flush=True)
@@ -188,12 +318,15 @@ async def main(args: argparse.Namespace) -> int:
                 results.append(await telegram_errors(rasa, corpus, args.seconds))
             elif name == "rasa":
                 results.append(await rasa_restart(settings, model, corpus, args.seconds))
-    print("SKIP: PostgreSQL restart and a full disk are not scripted yet", flush=True)
-    return 0 if all(results) else 1
+            elif name == "postgres":
+                results.append(await postgres_restart(rasa, corpus, args.seconds))
+            elif name == "disk-full":
+                results.append(await disk_full(rasa, corpus, args.seconds))
+    return 0 if all(result is not False for result in results) else 1
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("faults", nargs="*", default=["bot-kill", "rasa", "telegram"])
+    parser.add_argument("faults", nargs="*", choices=FAULTS, default=list(FAULTS))
     parser.add_argument("--seconds", type=float, default=60)
     sys.exit(asyncio.run(main(parser.parse_args())))

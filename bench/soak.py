@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import secrets
 import signal
-import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -28,11 +29,15 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from chat import citizens_http, percentile, questions, start_bot
+from chat import citizens_http, percentile, questions, sqlite_url, start_bot
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot import texts
 from bot.rasa.server import RasaServer, free_loopback_port
 from bot.rasa.training import model_path, train
 from bot.settings import Settings
+from bot.storage.db import make_engine
 from tests.fakes.telegram_api import FakeTelegram
 
 READING = (5.0, 20.0)  # seconds a citizen reads an answer before the next question
@@ -115,37 +120,66 @@ def database_megabytes(workdir: Path) -> float:
     return sum(p.stat().st_size for p in workdir.glob("bot.db*")) / 2**20
 
 
-def database_check(db: Path) -> dict[str, int]:
+async def database_check(url: str) -> dict[str, int]:
     """Exactly-once from the bot's own records: every question answered, every reply once."""
-    with sqlite3.connect(db) as connection:
-        rows = connection.execute(
-            "SELECT m.id, m.status, json_array_length(m.replies), coalesce(r.sent, 0)"
-            " FROM messages m LEFT JOIN (SELECT reply_to, count(*) AS sent FROM messages"
-            "  WHERE reply_to IS NOT NULL GROUP BY reply_to) r ON r.reply_to = m.id"
-            " WHERE m.direction = 'in' AND m.kind = 'text'"
-        ).fetchall()
+    async with _connect(url) as connection:
+        rows = (
+            await connection.execute(
+                text(
+                    "SELECT m.id, m.status, json_array_length(m.replies), coalesce(r.sent, 0)"
+                    " FROM messages m LEFT JOIN (SELECT reply_to, count(*) AS sent FROM messages"
+                    "  WHERE reply_to IS NOT NULL GROUP BY reply_to) r ON r.reply_to = m.id"
+                    " WHERE m.direction = 'in' AND m.kind = 'text'"
+                )
+            )
+        ).all()
     unanswered = sum(1 for _id, status, _n, _sent in rows if status != "answered")
     mismatched = sum(1 for _id, status, n, sent in rows if status == "answered" and n != sent)
     return {"in": len(rows), "unanswered": unanswered, "replies_not_once": mismatched}
 
 
-def telegram_check(fake: FakeTelegram, db: Path) -> dict[str, int]:
-    """Replies Telegram delivered against the replies the bot recorded as sent, per chat."""
-    with sqlite3.connect(db) as connection:
+async def telegram_check(fake: FakeTelegram, url: str) -> dict[str, int]:
+    """Replies Telegram delivered against the replies the bot recorded as sent, per chat.
+
+    The apology a failed turn sends (bot.texts.ERROR_SORRY) is no reply and is not
+    recorded; it is counted apart.
+    """
+    async with _connect(url) as connection:
         recorded = dict(
-            connection.execute(
-                "SELECT conversation_id, count(*) FROM messages WHERE direction = 'out'"
-                " AND channel = 'telegram' GROUP BY conversation_id"
-            ).fetchall()
+            (
+                await connection.execute(
+                    text(
+                        "SELECT conversation_id, count(*) FROM messages WHERE direction = 'out'"
+                        " AND channel = 'telegram' GROUP BY conversation_id"
+                    )
+                )
+            ).all()
         )
     delivered: dict[str, int] = {}
+    apologies = 0
     for call in fake.calls("sendMessage", ok=True):
+        if call.text == texts.ERROR_SORRY:
+            apologies += 1
+            continue
         key = f"tg:{call.chat_id}"
         delivered[key] = delivered.get(key, 0) + 1
-    differ = sum(1 for key in recorded.keys() | delivered.keys()
-                 if recorded.get(key, 0) != delivered.get(key, 0))  # fmt: skip
-    return {"chats": len(delivered), "chats_differing": differ,
-            "sent": sum(delivered.values())}  # fmt: skip
+    differing = sorted(key for key in recorded.keys() | delivered.keys()
+                       if recorded.get(key, 0) != delivered.get(key, 0))  # fmt: skip
+    for key in differing[:5]:  # what there is to look into, when something is off
+        print(f"  {key}: the bot recorded {recorded.get(key, 0)} replies sent,"
+              f" Telegram delivered {delivered.get(key, 0)}", flush=True)  # fmt: skip
+    return {"chats": len(delivered), "chats_differing": len(differing),
+            "sent": sum(delivered.values()), "apologies": apologies}  # fmt: skip
+
+
+@contextlib.asynccontextmanager
+async def _connect(url: str) -> AsyncIterator[AsyncConnection]:
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as connection:
+            yield connection
+    finally:
+        await engine.dispose()
 
 
 async def sample_memory(proc: psutil.Process, started: float, samples: list[tuple[float, float]]):
@@ -194,10 +228,10 @@ async def main(args: argparse.Namespace) -> int:
                 async with asyncio.timeout(60):
                     await bot.wait()
             elapsed = time.monotonic() - started
-            db = workdir / "bot.db"
+            db = sqlite_url(workdir)
             size = database_megabytes(workdir)
-            stored = database_check(db)
-            delivered = telegram_check(fake, db)
+            stored = await database_check(db)
+            delivered = await telegram_check(fake, db)
 
     asked = sum(tally.asked.values())
     print(f"asked            {asked} ({tally.asked['telegram']} Telegram, "

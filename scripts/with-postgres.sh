@@ -3,8 +3,9 @@
 #   scripts/with-postgres.sh CMD [ARG...]
 # The server listens on 127.0.0.1 only, on a free port, with trust authentication and
 # without durability (fsync=off), in a temporary directory that is deleted afterwards.
-# CMD sees TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:PORT/postgres and the script
-# exits with CMD's status. When TEST_POSTGRES_URL is already set, CMD just runs.
+# CMD sees TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:PORT/postgres (and
+# TEST_POSTGRES_CTL, a script that stops or starts the server) and the script exits with
+# CMD's status. When TEST_POSTGRES_URL is already set, CMD just runs.
 # PostgreSQL's binaries are taken from PATH, else from the newest /usr/lib/postgresql/*/bin;
 # when there are none and we are root on Debian/Ubuntu, the `postgresql` package is installed.
 set -euo pipefail
@@ -193,6 +194,19 @@ done
 [ -n "$port" ] || die "found no free port for PostgreSQL"
 elapsed_ms=$((($(date +%s%N) - started) / 1000000))
 
+# A fault script may stop and start this server under load: `$TEST_POSTGRES_CTL stop|start`.
+{
+  echo '#!/usr/bin/env bash'
+  printf 'cd %q || exit 1\n' "$tmp"
+  printf 'case "$1" in\n'
+  printf '  stop) exec %s %q stop -D %q -m immediate -w -t 30 ;;\n' \
+    "${as_pg[*]+${as_pg[*]}}" "$bindir/pg_ctl" "$data"
+  printf '  start) exec %s %q start -D %q -l %q -w -t 60 -o %q ;;\n' \
+    "${as_pg[*]+${as_pg[*]}}" "$bindir/pg_ctl" "$data" "$log" "-p $port"
+  printf '  *) echo "usage: $0 stop|start" >&2; exit 2 ;;\nesac\n'
+} >"$tmp/pgctl"
+chmod +x "$tmp/pgctl"
+export TEST_POSTGRES_CTL="$tmp/pgctl"
 export TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$port/postgres"
 echo "==> PostgreSQL $version for the tests on 127.0.0.1:$port (ready in ${elapsed_ms} ms)"
 

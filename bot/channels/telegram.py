@@ -26,6 +26,7 @@ from bot.chat import ChatService, Inbound
 from bot.handoff.operator import OperatorActions
 from bot.handoff.sweep import sweep
 from bot.settings import Settings
+from bot.storage.db import describe_failure
 from bot.types import Reply
 
 log = logging.getLogger(__name__)
@@ -369,11 +370,13 @@ class TelegramChannel:
                 log.warning("getUpdates failed (%s); retrying in %.0f s", exc, pause)
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, 30.0)
-            except Exception:
+            except Exception as exc:
                 # The database refused an update: it stays unconfirmed and comes again.
-                log.exception("could not store an update; retrying in %.0f s", pause)
+                log.error("could not store an update: %s; Telegram keeps it, retrying in "
+                          "%.0f s", describe_failure(exc), pause, exc_info=exc)  # fmt: skip
                 await asyncio.sleep(pause)
-                pause = min(pause * 2, 30.0)
+                # Citizens are waiting: a database back from a restart is found soon.
+                pause = min(pause * 2, 5.0)
 
     async def webhook(self, request: web.Request) -> web.Response:
         """The webhook route: 403 without the right secret, 200 once the update is stored."""

@@ -120,7 +120,18 @@ async def migrate(engine: AsyncEngine) -> None:
         await connection.run_sync(upgrade)
 
 
-__all__ = ["Engine", "make_engine", "migrate", "sessionmaker"]
+__all__ = ["Engine", "describe_failure", "make_engine", "migrate", "sessionmaker"]
+
+
+def describe_failure(exc: BaseException) -> str:
+    """What a failed database call means, in words an operator of the bot can act on."""
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
+    lowered = detail.lower()
+    if "disk is full" in lowered or "no space left" in lowered:
+        return f"the database's disk is full ({detail})"
+    if isinstance(exc, OSError) or "connect" in lowered or "closed" in lowered:
+        return f"the database cannot be reached ({detail})"
+    return detail
 
 
 @contextlib.asynccontextmanager

@@ -190,6 +190,12 @@ def add_pushed(
     )
 
 
+async def status_of(session: AsyncSession, message_id: int) -> str | None:
+    """The stored status of a message, read afresh."""
+    query = select(Message.status).where(Message.id == message_id)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
 async def count_sent(session: AsyncSession, message_id: int) -> int:
     """How many replies to an inbound message were already sent (ends the transaction)."""
     query = select(func.count()).select_from(Message).where(Message.reply_to == message_id)

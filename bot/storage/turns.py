@@ -5,23 +5,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue.state import ConversationState
 from bot.storage import messages as repo
 from bot.storage.conversations import save_state
+from bot.storage.db import describe_failure
 from bot.storage.models import Message
 
 log = logging.getLogger(__name__)
 
-# A reply already went out: its record is retried while the database restarts, so the
-# message is not answered a second time by a replay.
-RECORD_TRIES = 12
+# A reply already went out: its record is retried while the database is away (a
+# restart, a full disk), so the message is not answered a second time by a replay.
+RECORD_WINDOW = 600.0  # seconds
 RECORD_PAUSE = 0.5
 
 
@@ -70,16 +72,24 @@ async def record_sent(
 async def _retried(
     session: AsyncSession, row: Message, write: Callable[[], Awaitable[None]]
 ) -> None:
-    pause = RECORD_PAUSE
-    for attempt in range(1, RECORD_TRIES + 1):
+    pause, deadline = RECORD_PAUSE, time.monotonic() + RECORD_WINDOW
+    first = True
+    while True:
         try:
+            # A commit whose answer was lost with the connection may have been made:
+            # writing the sent replies again would record them twice.
+            if not first and await repo.status_of(session, row.id) == repo.ANSWERED:
+                await session.commit()
+                return
+            first = False
             await write()
             return
-        except (DBAPIError, OSError) as exc:
+        except (OperationalError, InterfaceError, OSError) as exc:
             with contextlib.suppress(DBAPIError, OSError):  # a lost connection has none
                 await session.rollback()
-            if attempt == RECORD_TRIES:
+            if time.monotonic() + pause > deadline:
                 raise
-            log.warning("could not record message %s (%s); retrying in %.1f s", row.id, exc, pause)
+            log.warning("could not record message %s: %s; retrying in %.1f s",
+                        row.id, describe_failure(exc), pause)  # fmt: skip
             await asyncio.sleep(pause)
             pause = min(pause * 2, 5.0)

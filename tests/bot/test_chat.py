@@ -153,6 +153,33 @@ async def test_a_turn_whose_record_fails_after_the_send_is_recorded_later_not_se
     assert again.duplicate and send.sent == outcome.replies
 
 
+class LostAnswerSession(AsyncSession):
+    """A session whose next commit is made but answered by a lost connection."""
+
+    lose = False
+
+    async def commit(self) -> None:
+        await super().commit()
+        if LostAnswerSession.lose:
+            LostAnswerSession.lose = False
+            raise OperationalError("COMMIT", {}, ConnectionError("connection lost"))
+
+
+async def test_a_record_made_before_its_connection_was_lost_is_not_written_twice(
+    engine, answerer, monkeypatch
+):
+    monkeypatch.setattr(turns, "RECORD_PAUSE", 0.01)
+    sessions = async_sessionmaker(engine, class_=LostAnswerSession, expire_on_commit=False)
+    core = DialogueCore(TableNLU(TABLE), Responder(answerer), DbStateStore(sessions))
+    chat = ChatService(core, sessions)
+    assert await chat.accept(text("复议要钱吗"))
+    LostAnswerSession.lose = True
+    outcome = await chat.handle(text("复议要钱吗"), Recorder(), accepted=True)
+    assert not LostAnswerSession.lose  # the commit did fail as planned
+    shown = [r for who, r in await chat.history("web:a") if who == "bot"]
+    assert shown == outcome.replies
+
+
 async def test_replies_a_closed_page_could_not_take_are_kept_for_its_history(chat):
     async def gone(outcome):
         raise ConnectionResetError("Cannot write to closing transport")
