@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"error: bad settings:\n{exc}", file=sys.stderr)
         return 2
+    logs.hide_settings(settings)
     if args.command == "train":
         from bot.rasa.training import main_train
 

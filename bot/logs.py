@@ -1,26 +1,66 @@
-"""Logging for the bot's commands: one format, and no personal number in any line."""
+"""Logging for the bot's commands: one format, and no secret or personal number in any line."""
 
 from __future__ import annotations
 
 import logging
 import sys
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from pydantic import SecretStr
 
 from bot.mask import mask
 
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+HIDDEN = "***"
+MIN_SECRET = 6  # shorter strings would blank out ordinary words
+_secrets: set[str] = set()
+
+
+def hide(*secrets: str | None) -> None:
+    """Keep these strings (tokens, passwords) out of every log line from now on."""
+    _secrets.update(s for s in secrets if s and len(s) >= MIN_SECRET)
+
+
+def hide_settings(settings: Settings) -> None:
+    """Hide every secret the settings hold, and the database's password."""
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        if isinstance(value, SecretStr):
+            secret = value.get_secret_value()
+            # A Bot API URL carries the token; its part after the colon is the secret one.
+            hide(secret, secret.partition(":")[2])
+    hide(urlsplit(settings.database_url).password)
+
+
+def redact(text: str) -> str:
+    """`text` with hidden secrets replaced and personal numbers masked."""
+    for secret in _secrets:
+        if secret in text:
+            text = text.replace(secret, HIDDEN)
+    return mask(text)
+
 
 class MaskingFilter(logging.Filter):
-    """Masks ID, mobile, card numbers and e-mail addresses in every record it passes.
+    """Hides secrets and masks ID, mobile, card numbers and e-mail addresses in records.
 
-    Libraries log what they send at debug level (PTB the messages, aiosqlite the SQL
-    parameters), so the filter sits on the handlers, where every record goes through.
+    Libraries log what they send at debug level (PTB the messages and its API URL,
+    aiosqlite the SQL parameters), so the filter sits on the handlers, where every
+    record goes through, tracebacks included.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record's message with its numbers masked; never drops a record."""
+        """Rewrite the record's message and traceback; never drops a record."""
         text = record.getMessage()
-        masked = mask(text)
-        if masked != text:
-            record.msg, record.args = masked, None
+        cleaned = redact(text)
+        if cleaned != text:
+            record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
         return True
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import aiohttp
 
+from bot import logs
 from bot.rasa.training import rasa_executable
 from bot.settings import PROJECT_ROOT, Settings
 
@@ -77,6 +78,7 @@ class RasaServer:
         # Given a missing file, Rasa silently loads the newest model it can find instead.
         if not self.model.is_file():
             raise RasaStartError(f"model file not found: {self.model}")
+        logs.hide(self.token)
         command = self.command()
         env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
         log.info("starting Rasa on %s with %s", self.url, self.model.name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import signal
 import sys
 
@@ -16,6 +17,9 @@ from tests.fakes.telegram_api import FakeTelegram
 pytestmark = pytest.mark.rasa
 
 psutil = pytest.importorskip("psutil")
+
+# A well-formed resident ID number (check digit included) of nobody in particular.
+ID_NUMBER = "110101199003074514"
 
 
 async def read_until(stream: asyncio.StreamReader, marker: str, seen: list[str], limit: float):
@@ -30,15 +34,24 @@ async def read_until(stream: asyncio.StreamReader, marker: str, seen: list[str],
                 return line
 
 
-async def start_bot(project_root, port, **extra):
+async def start_bot(project_root, port, *options, **extra):
     env = {**os.environ, "WEB_PORT": str(port), "WEB_HOST": "127.0.0.1", **extra}
     env.pop("RASA_URL", None)
     env.pop("RASA_TOKEN", None)
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run",
+        sys.executable, "-m", "bot", *options, "run",
         cwd=project_root, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip
+
+
+def rasa_token(pids: list[int]) -> str:
+    """The token the bot gave the Rasa it started, read off Rasa's command line."""
+    for pid in pids:
+        for arg in psutil.Process(pid).cmdline():
+            if arg.startswith("--auth-token="):
+                return arg.split("=", 1)[1]
+    raise AssertionError("no Rasa child with an --auth-token")
 
 
 async def ask(session, port, text):
@@ -52,12 +65,16 @@ async def ask(session, port, text):
 async def test_run_serves_web_and_telegram_degrades_when_rasa_dies_and_stops_cleanly(
     project_root, tmp_path
 ):
+    """Also: the whole debug log of the run holds no secret and no citizen's ID number."""
     port = free_loopback_port()
     fake = FakeTelegram()
     await fake.start()
+    stats_token = secrets.token_urlsafe(24)
     bot = await start_bot(
         project_root,
         port,
+        "--verbose",  # libraries log what they send at debug level
+        STATS_TOKEN=stats_token,
         TELEGRAM_BOT_TOKEN=fake.token,
         TELEGRAM_API_URL=fake.base_url.removesuffix("/bot"),
         TELEGRAM_POLL_TIMEOUT="1",
@@ -69,15 +86,23 @@ async def test_run_serves_web_and_telegram_degrades_when_rasa_dies_and_stops_cle
         await read_until(bot.stdout, "Telegram: @hotline_test_bot", seen, limit=30)
         rasa_pids = [p.pid for p in psutil.Process(bot.pid).children(recursive=True)]
         assert rasa_pids, "Rasa should run as a child of the bot"
+        secrets_used = [fake.token, fake.token.split(":", 1)[1], rasa_token(rasa_pids)]
         fake.command(42, "/start")
         fake.message(42, "行政复议要交钱吗")
         start, answer = await fake.wait_for_messages(42, 2, timeout=30)
         assert "隐私说明" in start.text
         assert "<i>依据：" in answer.text and "行政复议法" in answer.text
+        fake.message(42, f"我身份证{ID_NUMBER}，被罚了款能申请法律援助吗")
+        await fake.wait_for_messages(42, 3, timeout=30)
         async with aiohttp.ClientSession() as session:
             answer = await ask(session, port, "被城管罚了五百块不服咋办")
             assert answer["topic"] == "admin_review"
             assert "《中华人民共和国行政复议法》" in answer["replies"][-1]["text"]
+            for given in (stats_token, "wrong"):
+                headers = {"Authorization": f"Bearer {given}"}
+                url = f"http://127.0.0.1:{port}/api/v1/stats"
+                async with session.get(url, headers=headers) as response:
+                    assert response.status == (200 if given == stats_token else 401)
 
             for pid in rasa_pids:
                 os.kill(pid, signal.SIGKILL)
@@ -92,7 +117,10 @@ async def test_run_serves_web_and_telegram_degrades_when_rasa_dies_and_stops_cle
             rest, _ = await bot.communicate()
         await fake.stop()
     log = "".join(seen) + rest.decode("utf-8", "replace")
-    assert fake.token not in log
+    assert " DEBUG " in log  # the run did log at debug level
+    for secret in [*secrets_used, stats_token]:
+        assert secret not in log, f"a secret reached the log: {secret[:4]}…"
+    assert ID_NUMBER not in log
     assert bot.returncode in (0, 130, -signal.SIGTERM), log
     for pid in rasa_pids:
         assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE

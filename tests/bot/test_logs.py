@@ -1,0 +1,47 @@
+import logging
+
+from pydantic import SecretStr
+
+from bot import logs
+from bot.settings import Settings
+
+TOKEN = "987654:AAH-secret-part-of-the-token"  # noqa: S105 (made up for the test)
+
+
+def record(message: str, *args: object, exc: BaseException | None = None) -> logging.LogRecord:
+    exc_info = (type(exc), exc, exc.__traceback__) if exc is not None else None
+    return logging.LogRecord("t", logging.ERROR, __file__, 1, message, args, exc_info)
+
+
+def formatted(rec: logging.LogRecord) -> str:
+    assert logs.MaskingFilter().filter(rec)
+    return logging.Formatter("%(message)s").format(rec)
+
+
+def test_configured_secrets_and_the_database_password_never_reach_a_line():
+    settings = Settings(
+        _env_file=None,
+        telegram_bot_token=SecretStr(TOKEN),
+        stats_token=SecretStr("manager-token-123"),
+        database_url="postgresql://bot:pa55word-xyz@db.example/bot",
+    )
+    logs.hide_settings(settings)
+    line = formatted(record("url %s/bot%s/getMe, stats %s", "http://x", TOKEN, "manager-token-123"))
+    assert TOKEN not in line and "manager-token-123" not in line and "***" in line
+    assert "secret-part-of-the-token" not in formatted(record("half: AAH-secret-part-of-the-token"))
+    assert "pa55word-xyz" not in formatted(record("cannot reach postgresql://bot:pa55word-xyz@db"))
+
+
+def test_a_traceback_is_cleaned_too():
+    logs.hide("rasa-token-abcdef")
+    try:
+        raise RuntimeError("GET /model/parse?token=rasa-token-abcdef for 13800138000")
+    except RuntimeError as exc:
+        line = formatted(record("failed", exc=exc))
+    assert "rasa-token-abcdef" not in line and "13800138000" not in line
+    assert "RuntimeError" in line
+
+
+def test_short_strings_are_not_taken_for_secrets():
+    logs.hide("abc")
+    assert formatted(record("abc def")) == "abc def"
