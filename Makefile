@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: install train run test lint eval bench bench-stats clean
+.PHONY: install train run test lint audit eval bench bench-stats bench-chat bench-soak bench-faults clean
 
 install:            ## both environments (skipped when the pins are unchanged) and a Chinese font
 	@scripts/ensure-venv.sh bot
@@ -15,9 +15,13 @@ train: install      ## the NLU model, skipped when config.yml and nlu_data/ are 
 run: train          ## Rasa and the bot (web chat on 127.0.0.1; Telegram when TELEGRAM_BOT_TOKEN is set)
 	@$(PY) -m bot run
 
-test: train         ## unit tests, then the tests against a real Rasa server
+test: train         ## the dependency audit, unit tests, then the tests against a real Rasa server
 	@scripts/ensure-debian.sh browser
+	@$(PY) scripts/audit.py
 	@scripts/with-postgres.sh $(PY) -m pytest -q -p no:cacheprovider
+
+audit: install      ## pip-audit over both environments' pins (security/accepted-vulnerabilities.txt)
+	@$(PY) scripts/audit.py
 
 lint: install
 	@.venv/bin/ruff check .
@@ -33,6 +37,15 @@ bench: train
 
 bench-stats: install ## the dashboard's figures over a year of seeded conversations
 	@scripts/with-postgres.sh $(PY) bench/stats.py
+
+bench-chat: train   ## replies/s and latency at 1, 20 and 200 conversations beside raw Rasa
+	@$(PY) bench/chat.py
+
+bench-soak: train   ## 500 citizens for 10 minutes (writes docs/reliability.md)
+	@$(PY) bench/soak.py
+
+bench-faults: train ## every fault under load (writes docs/reliability.md; root for disk-full)
+	@scripts/with-postgres.sh $(PY) bench/faults.py
 
 clean:
 	rm -rf .venv .venv-rasa models .pytest_cache .mypy_cache .ruff_cache

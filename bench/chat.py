@@ -30,6 +30,8 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from report import publish, say  # noqa: E402
+
 from bot.nlu.normalize import for_model  # noqa: E402
 from bot.rasa.server import RasaServer, free_loopback_port  # noqa: E402
 from bot.rasa.training import model_path, train  # noqa: E402
@@ -258,7 +260,7 @@ async def main(args: argparse.Namespace) -> None:
                             result = results.setdefault((name, level), Result(name, level))
                             await drive(result, n // ROUNDS, ask, corpus)
                     for name in ways:
-                        print(results[(name, level)].row(), flush=True)
+                        say(results[(name, level)].row())
                 while citizens.conversations < args.conversations:
                     await citizens.reset()
                     await drive(
@@ -270,8 +272,8 @@ async def main(args: argparse.Namespace) -> None:
                 await citizens.reset()
                 rss = proc.memory_info().rss / 2**20
                 rasa_rss = psutil.Process(rasa.pid or 0).memory_info().rss / 2**20
-                print(f"{'rss bot':<22} {rss:.0f} MB after {citizens.conversations} conversations")
-                print(f"{'rss rasa':<22} {rasa_rss:.0f} MB", flush=True)
+                say(f"{'rss bot':<22} {rss:.0f} MB after {citizens.conversations} conversations")
+                say(f"{'rss rasa':<22} {rasa_rss:.0f} MB")
             finally:
                 bot.send_signal(signal.SIGTERM)
                 async with asyncio.timeout(30):
@@ -281,12 +283,16 @@ async def main(args: argparse.Namespace) -> None:
         ceiling = results[(RAW, 20)].rate
         for name in (TELEGRAM, WEB):
             share = results[(name, 20)].rate / ceiling
-            print(f"{name:<22} at c=20: {share:.0%} of the raw Rasa ceiling", flush=True)
+            say(f"{name:<22} at c=20: {share:.0%} of the raw Rasa ceiling")
     if 1 in levels:
         raw_p50 = results[(RAW, 1)].p(0.5)
         for name in (TELEGRAM, WEB):
             added = results[(name, 1)].p(0.5) - raw_p50
-            print(f"{name:<22} adds {added:.1f} ms at p50 (c=1)", flush=True)
+            say(f"{name:<22} adds {added:.1f} ms at p50 (c=1)")
+    heading = (f"`bench/chat.py` — {args.n} questions per measurement at {args.levels}"
+               " concurrent conversations, through the fake Bot API and the web chat's"
+               " WebSocket, beside Rasa's raw `/model/parse` in the same run")  # fmt: skip
+    publish("chat", heading, say.lines)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ import asyncpg
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from chat import questions, sqlite_url, start_bot
+from report import publish, say
 from soak import database_check, telegram_check
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -48,6 +49,13 @@ from tests.fakes.telegram_api import FakeTelegram
 
 FAULTS = ("bot-kill", "rasa", "telegram", "postgres", "disk-full")
 CHATS = 40
+HOW = {
+    "bot-kill": "the bot killed with SIGKILL under load, then started again",
+    "rasa": "Rasa killed under load and started again a while later",
+    "telegram": "the Bot API answering 429 for 30 s, then 502 for 30 s",
+    "postgres": "the bot on PostgreSQL, stopped (immediate mode) for 15 s under load",
+    "disk-full": "the SQLite file's filesystem filled up for 20 s under load, then freed",
+}
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 DISK_MB = 24  # the small filesystem the disk-full fault fills
 SETTLE = 240.0  # seconds allowed for the backlog to clear after a fault
@@ -99,8 +107,7 @@ def verdict(name: str, sent: int, stored: dict[str, int], delivered: dict[str, i
     detail = f"sent={sent} stored={stored} telegram={delivered}"
     if extra is not None:
         detail += f" {extra[0]}={extra[1]}"
-    print(f"{'PASS' if ok else 'FAIL'}: {name}: every message answered exactly once ({detail})",
-          flush=True)  # fmt: skip
+    say(f"{'PASS' if ok else 'FAIL'}: {name}: every message answered exactly once ({detail})")
     return ok
 
 
@@ -146,7 +153,7 @@ async def bot_kill(rasa: RasaServer, corpus: list[str], seconds: float) -> bool:
             await asyncio.sleep(seconds / 2)
             bot.send_signal(signal.SIGKILL)  # no clean-up of any kind
             await bot.wait()
-            print(f"  bot killed with SIGKILL after {load.sent} messages", flush=True)
+            say(f"  bot killed with SIGKILL after {load.sent} messages")
             await asyncio.sleep(3)  # citizens keep writing to a dead bot
             bot = await start_bot(rasa, fake, workdir, port)
             await asyncio.sleep(seconds / 2)
@@ -165,12 +172,12 @@ async def rasa_restart(settings: Settings, model: Path, corpus: list[str], secon
             driving = asyncio.create_task(load.run())
             await asyncio.sleep(seconds / 3)
             os.kill(rasa.pid or 0, signal.SIGKILL)
-            print(f"  Rasa killed after {load.sent} messages", flush=True)
+            say(f"  Rasa killed after {load.sent} messages")
             await asyncio.sleep(seconds / 3)
             again = RasaServer(settings, model, port=rasa.port)
             again.token = rasa.token  # the bot keeps the URL and token it was given
             await again.start()
-            print("  Rasa back", flush=True)
+            say("  Rasa back")
             await asyncio.sleep(seconds / 3)
             try:
                 said = logged(lines, "degraded_then_recovered_logged",
@@ -193,7 +200,7 @@ async def telegram_errors(rasa: RasaServer, corpus: list[str], seconds: float) -
             fake.fail_all("*", status=429, until=half, retry_after=3)
             await asyncio.sleep(30)
             fake.fail_all("*", status=502, until=time.monotonic() + 30, retry_after=None)
-            print("  30 s of 429, then 30 s of 502 from the Bot API", flush=True)
+            say("  30 s of 429, then 30 s of 502 from the Bot API")
             await asyncio.sleep(30)
             fake.clear_faults()
             await asyncio.sleep(max(10.0, seconds - 70))
@@ -203,7 +210,7 @@ async def telegram_errors(rasa: RasaServer, corpus: list[str], seconds: float) -
 async def postgres_restart(rasa: RasaServer, corpus: list[str], seconds: float) -> bool | None:
     base, ctl = os.environ.get("TEST_POSTGRES_URL"), os.environ.get("TEST_POSTGRES_CTL")
     if not base or not ctl:
-        print("SKIP: postgres: run under scripts/with-postgres.sh (make bench-faults does)")
+        say("SKIP: postgres: run under scripts/with-postgres.sh (make bench-faults does)")
         return None
     await durable(base)
     url = await fresh_database(base)
@@ -215,10 +222,10 @@ async def postgres_restart(rasa: RasaServer, corpus: list[str], seconds: float) 
             driving = asyncio.create_task(load.run())
             await asyncio.sleep(seconds / 3)
             await run(ctl, "stop")
-            print(f"  PostgreSQL stopped (immediate) after {load.sent} messages", flush=True)
+            say(f"  PostgreSQL stopped (immediate) after {load.sent} messages")
             await asyncio.sleep(15)
             await run(ctl, "start")
-            print("  PostgreSQL back", flush=True)
+            say("  PostgreSQL back")
             await asyncio.sleep(seconds / 3)
             said = logged(lines, "outage_logged", "the database cannot be reached")
             return await wind_up("postgres", load, driving, bot, fake, url, said, lines)
@@ -256,7 +263,7 @@ async def disk_full(rasa: RasaServer, corpus: list[str], seconds: float) -> bool
         disk.mkdir()
         mounted = await run("mount", "-t", "tmpfs", "-o", f"size={DISK_MB}m", "tmpfs", str(disk))
         if not mounted:
-            print("SKIP: disk-full: could not mount a small tmpfs (needs root)", flush=True)
+            say("SKIP: disk-full: could not mount a small tmpfs (needs root)")
             return None
         try:
             url = f"sqlite:///{disk / 'bot.db'}"
@@ -267,17 +274,17 @@ async def disk_full(rasa: RasaServer, corpus: list[str], seconds: float) -> bool
                 driving = asyncio.create_task(load.run())
                 await asyncio.sleep(seconds / 3)
                 filler = fill(disk)
-                print(f"  disk full after {load.sent} messages", flush=True)
+                say(f"  disk full after {load.sent} messages")
                 await asyncio.sleep(20)
                 filler.unlink()
-                print("  space freed", flush=True)
+                say("  space freed")
                 await asyncio.sleep(seconds / 3)
                 said = logged(lines, "disk_full_logged", "the database's disk is full")
                 passed = await wind_up("disk-full", load, driving, bot, fake, url, said, lines)
             with sqlite3.connect(disk / "bot.db") as connection:
                 [(integrity,)] = connection.execute("PRAGMA integrity_check").fetchall()
-            print(f"{'PASS' if integrity == 'ok' else 'FAIL'}: disk-full: the database file"
-                  f" is intact (integrity_check: {integrity})", flush=True)  # fmt: skip
+            say(f"{'PASS' if integrity == 'ok' else 'FAIL'}: disk-full: the database file"
+                f" is intact (integrity_check: {integrity})")  # fmt: skip
             return passed and integrity == "ok"
         finally:
             await run("umount", "-l", str(disk))
@@ -300,7 +307,7 @@ async def run(*command: str) -> bool:
     )
     _, err = await process.communicate()
     if process.returncode != 0:
-        print(f"  {' '.join(command)}: {err.decode(errors='replace').strip()}", flush=True)
+        say(f"  {' '.join(command)}: {err.decode(errors='replace').strip()}")
     return process.returncode == 0
 
 
@@ -311,7 +318,8 @@ async def main(args: argparse.Namespace) -> int:
     results: list[bool | None] = []
     async with RasaServer(settings, model) as rasa:
         for name in args.faults:
-            print(f"{name} …", flush=True)
+            mark = len(say.lines)
+            say(f"{name} …")
             if name == "bot-kill":
                 results.append(await bot_kill(rasa, corpus, args.seconds))
             elif name == "telegram":
@@ -322,6 +330,10 @@ async def main(args: argparse.Namespace) -> int:
                 results.append(await postgres_restart(rasa, corpus, args.seconds))
             elif name == "disk-full":
                 results.append(await disk_full(rasa, corpus, args.seconds))
+            if results[-1] is not None:  # a fault that could not be staged keeps its old figures
+                publish(
+                    f"faults-{name}", f"`bench/faults.py {name}` — {HOW[name]}", say.since(mark)
+                )
     return 0 if all(result is not False for result in results) else 1
 
 

@@ -30,6 +30,7 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from chat import citizens_http, percentile, questions, sqlite_url, start_bot
+from report import publish, say
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -166,8 +167,8 @@ async def telegram_check(fake: FakeTelegram, url: str) -> dict[str, int]:
     differing = sorted(key for key in recorded.keys() | delivered.keys()
                        if recorded.get(key, 0) != delivered.get(key, 0))  # fmt: skip
     for key in differing[:5]:  # what there is to look into, when something is off
-        print(f"  {key}: the bot recorded {recorded.get(key, 0)} replies sent,"
-              f" Telegram delivered {delivered.get(key, 0)}", flush=True)  # fmt: skip
+        say(f"  {key}: the bot recorded {recorded.get(key, 0)} replies sent,"
+            f" Telegram delivered {delivered.get(key, 0)}")  # fmt: skip
     return {"chats": len(delivered), "chats_differing": len(differing),
             "sent": sum(delivered.values()), "apologies": apologies}  # fmt: skip
 
@@ -209,7 +210,7 @@ async def main(args: argparse.Namespace) -> int:
             deadline = started + args.minutes * 60
             sampler = asyncio.create_task(sample_memory(proc, started, samples))
             half = args.citizens // 2
-            print(f"soak: {args.citizens} citizens for {args.minutes} min …", flush=True)
+            say(f"soak: {args.citizens} citizens for {args.minutes:g} min …")
             try:
                 await asyncio.gather(
                     *(telegram_citizen(fake, 2_000_000 + i, corpus, deadline, tally)
@@ -234,19 +235,19 @@ async def main(args: argparse.Namespace) -> int:
             delivered = await telegram_check(fake, db)
 
     asked = sum(tally.asked.values())
-    print(f"asked            {asked} ({tally.asked['telegram']} Telegram, "
+    say(f"asked            {asked} ({tally.asked['telegram']} Telegram, "
           f"{tally.asked['web']} web) in {elapsed:.0f} s: {asked / elapsed:.1f}/s")  # fmt: skip
-    print(f"latency          p50={percentile(tally.latencies, 0.5) * 1000:.0f} ms"
+    say(f"latency          p50={percentile(tally.latencies, 0.5) * 1000:.0f} ms"
           f"  p99={percentile(tally.latencies, 0.99) * 1000:.0f} ms")  # fmt: skip
-    print(f"stored           {stored}")
-    print(f"telegram         {delivered}")
-    print(f"web              frames={tally.web_frames} out of order or repeated="
+    say(f"stored           {stored}")
+    say(f"telegram         {delivered}")
+    say(f"web              frames={tally.web_frames} out of order or repeated="
           f"{tally.web_duplicates}")  # fmt: skip
-    print(f"timeouts         {tally.timeouts} {tally.errors[:3]}")
+    say(f"timeouts         {tally.timeouts} {tally.errors[:3]}")
     warm = [rss for at, rss in samples if at >= WARM_UP] or [s[1] for s in samples]
     growth = (warm[-1] - warm[0]) / warm[0]
-    print("rss over time    " + " ".join(f"{at:.0f}s:{rss:.0f}MB" for at, rss in samples[::4]))
-    print(f"database         {size:.1f} MB")
+    say("rss over time    " + " ".join(f"{at:.0f}s:{rss:.0f}MB" for at, rss in samples[::4]))
+    say(f"database         {size:.1f} MB")
     verdicts = {
         "messages in = replies out, each once": stored["unanswered"] == 0
         and stored["replies_not_once"] == 0 and delivered["chats_differing"] == 0
@@ -255,7 +256,11 @@ async def main(args: argparse.Namespace) -> int:
         f"rss growth after warm-up {growth:+.1%} (< 10%)": growth < 0.10,
     }  # fmt: skip
     for name, ok in verdicts.items():
-        print(f"{'PASS' if ok else 'FAIL'}: {name}")
+        say(f"{'PASS' if ok else 'FAIL'}: {name}")
+    heading = (f"`bench/soak.py` — {args.citizens} simulated citizens for {args.minutes:g} minutes,"
+               " half on Telegram (fake Bot API), half on the web chat, each asking, reading"
+               f" {READING[0]:.0f}–{READING[1]:.0f} s, asking again")  # fmt: skip
+    publish("soak", heading, say.lines)
     return 0 if all(verdicts.values()) else 1
 
 
