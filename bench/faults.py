@@ -29,7 +29,7 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -57,7 +57,12 @@ HOW = {
     "disk-full": "the SQLite file's filesystem filled up for 20 s under load, then freed",
 }
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-DISK_MB = 24  # the small filesystem the disk-full fault fills
+DISK_MB = 24
+DURABILITY = ("fsync", "synchronous_commit", "full_page_writes")
+FIRST_CHAT = {
+    "postgres": 6_000_000,
+    "disk-full": 7_000_000,
+}  # the small filesystem the disk-full fault fills
 SETTLE = 240.0  # seconds allowed for the backlog to clear after a fault
 
 
@@ -212,49 +217,36 @@ async def postgres_restart(rasa: RasaServer, corpus: list[str], seconds: float) 
     if not base or not ctl:
         say("SKIP: postgres: run under scripts/with-postgres.sh (make bench-faults does)")
         return None
-    await durable(base)
-    url = await fresh_database(base)
-    with tempfile.TemporaryDirectory() as tmp:
-        async with FakeTelegram() as fake:
-            lines: list[str] = []
-            bot = await start_bot(rasa, fake, Path(tmp), free_loopback_port(), lines, url)
-            load = Load(fake, corpus, 6_000_000)
-            driving = asyncio.create_task(load.run())
-            await asyncio.sleep(seconds / 3)
-            await run(ctl, "stop")
-            say(f"  PostgreSQL stopped (immediate) after {load.sent} messages")
-            await asyncio.sleep(15)
-            await run(ctl, "start")
-            say("  PostgreSQL back")
-            await asyncio.sleep(seconds / 3)
-            said = logged(lines, "outage_logged", "the database cannot be reached")
-            return await wind_up("postgres", load, driving, bot, fake, url, said, lines)
-
-
-async def durable(base: str) -> None:
-    """Make the test server keep what it acknowledged across a crash.
-
-    scripts/with-postgres.sh runs it without fsync and synchronous commits, for speed;
-    a crash would then lose commits the bot was told were made.
-    """
-    admin = await asyncpg.connect(base)
-    try:
-        for setting in ("fsync", "synchronous_commit", "full_page_writes"):
-            await admin.execute(f"ALTER SYSTEM SET {setting} = on")
-        await admin.execute("SELECT pg_reload_conf()")
-    finally:
-        await admin.close()
-
-
-async def fresh_database(base: str) -> str:
-    """A new, empty database on the server `base` names; its URL."""
+    # The test server runs without fsync and synchronous commits, for speed: a crash
+    # would then lose commits the bot was told were made.
+    await admin(base, *(f"ALTER SYSTEM SET {name} = on" for name in DURABILITY))
+    await admin(base, "SELECT pg_reload_conf()")
     name = f"faults_{os.getpid()}_{int(time.time())}"
-    admin = await asyncpg.connect(base)
+    await admin(base, f'CREATE DATABASE "{name}"')
+    url = urlsplit(base)._replace(path=f"/{name}").geturl()
+
+    async def outage(load: Load) -> None:
+        await run(ctl, "stop")
+        say(f"  PostgreSQL stopped (immediate) after {load.sent} messages")
+        await asyncio.sleep(15)
+        await run(ctl, "start")
+        say("  PostgreSQL back")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return await broken_for_a_while(
+            "postgres", rasa, corpus, seconds, Path(tmp), url, outage,
+            "the database cannot be reached",
+        )  # fmt: skip
+
+
+async def admin(base: str, *statements: str) -> None:
+    """Run statements on the server `base` names, outside any transaction."""
+    connection = await asyncpg.connect(base)
     try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
+        for statement in statements:
+            await connection.execute(statement)
     finally:
-        await admin.close()
-    return urlsplit(base)._replace(path=f"/{name}").geturl()
+        await connection.close()
 
 
 async def disk_full(rasa: RasaServer, corpus: list[str], seconds: float) -> bool | None:
@@ -265,22 +257,19 @@ async def disk_full(rasa: RasaServer, corpus: list[str], seconds: float) -> bool
         if not mounted:
             say("SKIP: disk-full: could not mount a small tmpfs (needs root)")
             return None
+
+        async def outage(load: Load) -> None:
+            filler = fill(disk)
+            say(f"  disk full after {load.sent} messages")
+            await asyncio.sleep(20)
+            filler.unlink()
+            say("  space freed")
+
         try:
-            url = f"sqlite:///{disk / 'bot.db'}"
-            async with FakeTelegram() as fake:
-                lines: list[str] = []
-                bot = await start_bot(rasa, fake, Path(tmp), free_loopback_port(), lines, url)
-                load = Load(fake, corpus, 7_000_000)
-                driving = asyncio.create_task(load.run())
-                await asyncio.sleep(seconds / 3)
-                filler = fill(disk)
-                say(f"  disk full after {load.sent} messages")
-                await asyncio.sleep(20)
-                filler.unlink()
-                say("  space freed")
-                await asyncio.sleep(seconds / 3)
-                said = logged(lines, "disk_full_logged", "the database's disk is full")
-                passed = await wind_up("disk-full", load, driving, bot, fake, url, said, lines)
+            passed = await broken_for_a_while(
+                "disk-full", rasa, corpus, seconds, Path(tmp), f"sqlite:///{disk / 'bot.db'}",
+                outage, "the database's disk is full",
+            )  # fmt: skip
             with sqlite3.connect(disk / "bot.db") as connection:
                 [(integrity,)] = connection.execute("PRAGMA integrity_check").fetchall()
             say(f"{'PASS' if integrity == 'ok' else 'FAIL'}: disk-full: the database file"
@@ -288,6 +277,29 @@ async def disk_full(rasa: RasaServer, corpus: list[str], seconds: float) -> bool
             return passed and integrity == "ok"
         finally:
             await run("umount", "-l", str(disk))
+
+
+async def broken_for_a_while(
+    name: str,
+    rasa: RasaServer,
+    corpus: list[str],
+    seconds: float,
+    workdir: Path,
+    url: str,
+    outage: Callable[[Load], Awaitable[None]],
+    logged_as: str,
+) -> bool:
+    """Citizens write while `outage` breaks the database and mends it; the bot must log it."""
+    async with FakeTelegram() as fake:
+        lines: list[str] = []
+        bot = await start_bot(rasa, fake, workdir, free_loopback_port(), lines, url)
+        load = Load(fake, corpus, FIRST_CHAT[name])
+        driving = asyncio.create_task(load.run())
+        await asyncio.sleep(seconds / 3)
+        await outage(load)
+        await asyncio.sleep(seconds / 3)
+        said = logged(lines, "outage_logged", logged_as)
+        return await wind_up(name, load, driving, bot, fake, url, said, lines)
 
 
 def fill(disk: Path) -> Path:

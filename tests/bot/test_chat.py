@@ -121,6 +121,12 @@ async def test_media_and_commands_go_through_the_core(chat):
     assert [b.label for b in menu.replies[0].buttons][-1] == "转人工"
 
 
+def chat_on(engine, answerer, session_class: type[AsyncSession]) -> ChatService:
+    sessions = async_sessionmaker(engine, class_=session_class, expire_on_commit=False)
+    core = DialogueCore(TableNLU(TABLE), Responder(answerer), DbStateStore(sessions))
+    return ChatService(core, sessions)
+
+
 class FlakySession(AsyncSession):
     """A session whose commits fail while `failures` lasts, as a database restarting."""
 
@@ -139,9 +145,7 @@ async def test_a_turn_whose_record_fails_after_the_send_is_recorded_later_not_se
     engine, answerer, monkeypatch
 ):
     monkeypatch.setattr(turns, "RECORD_PAUSE", 0.01)
-    sessions = async_sessionmaker(engine, class_=FlakySession, expire_on_commit=False)
-    core = DialogueCore(TableNLU(TABLE), Responder(answerer), DbStateStore(sessions))
-    chat = ChatService(core, sessions)
+    chat = chat_on(engine, answerer, FlakySession)
     assert await chat.accept(text("复议要钱吗"))
     FlakySession.failures, FlakySession.commits = 3, 0
     send = Recorder()
@@ -169,9 +173,7 @@ async def test_a_record_made_before_its_connection_was_lost_is_not_written_twice
     engine, answerer, monkeypatch
 ):
     monkeypatch.setattr(turns, "RECORD_PAUSE", 0.01)
-    sessions = async_sessionmaker(engine, class_=LostAnswerSession, expire_on_commit=False)
-    core = DialogueCore(TableNLU(TABLE), Responder(answerer), DbStateStore(sessions))
-    chat = ChatService(core, sessions)
+    chat = chat_on(engine, answerer, LostAnswerSession)
     assert await chat.accept(text("复议要钱吗"))
     LostAnswerSession.lose = True
     outcome = await chat.handle(text("复议要钱吗"), Recorder(), accepted=True)
