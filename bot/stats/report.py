@@ -19,12 +19,14 @@ CJK_FONTS = ["Noto Sans CJK SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "So
 PERIOD_NAMES = {"today": "今天", "7d": "最近 7 天", "30d": "最近 30 天"}
 
 
-def _pct(value: float | None) -> str:
+def pct(value: float | None) -> str:
+    """A ratio as a percentage, or a dash when there is no base."""
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
-def _minutes(seconds: float | None) -> str:
-    return "—" if seconds is None else f"{seconds / 60:.0f} 分钟"
+def minutes(seconds: float | None, digits: int = 1) -> str:
+    """Seconds as minutes for a reader, or a dash."""
+    return "—" if seconds is None else f"{seconds / 60:.{digits}f} 分钟"
 
 
 def period_label(period: Period) -> str:
@@ -43,17 +45,17 @@ def summary(title: str, period: Period, f: dict[str, Any]) -> str:
     v, h, s = f["volume"], f["handoff"], f["satisfaction"]
     services = "、".join(f"{name} {f['by_service'].get(key, 0)}" for key, name, _colour in SERVICES)
     average = "—" if s["average"] is None else f"{s['average']:.2f} 分"
-    helpful = _pct(f["helpful"]["helpful_rate"])
+    helpful = pct(f["helpful"]["helpful_rate"])
     lines = [
         f"{title} · {period_label(period)}",
         f"会话 {v['conversations']}，市民消息 {v['messages_in']}",
         f"按服务：{services}",
         f"机器人独立解答 {h['resolved_by_bot']}，转人工 {h['conversations_handed']}"
-        f"（转人工率 {_pct(h['handoff_rate'])}）",
-        f"接单等待中位数（工作时间）{_minutes(h['time_to_claim_business']['p50'])}，"
-        f"p90 {_minutes(h['time_to_claim_business']['p90'])}",
+        f"（转人工率 {pct(h['handoff_rate'])}）",
+        f"接单等待中位数（工作时间）{minutes(h['time_to_claim_business']['p50'], 0)}，"
+        f"p90 {minutes(h['time_to_claim_business']['p90'], 0)}",
         f"满意度 {average}（{s['rated']} 人评分）；答复“有帮助” {helpful}",
-        f"没听懂的比例 {_pct(f['nlu']['fallback_rate'])}",
+        f"没听懂的比例 {pct(f['nlu']['fallback_rate'])}",
     ]
     if f["unanswered"]:
         lines.append("没能回答最多的：" + "；".join(u["text"][:30] for u in f["unanswered"][:3]))

@@ -13,6 +13,7 @@ from bot.accounts import store
 from bot.accounts.store import AccountError, Role
 from bot.stats.figures import Figures, Filters
 from bot.stats.period import CHINA, Period, PeriodError, parse_period
+from bot.stats.report import minutes, pct
 from bot.web import desk
 from bot.web import staff as auth
 from bot.web.staff import client_ip, render, require, service_name, sessions, signed_in
@@ -25,16 +26,6 @@ WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日"
 TABLE_ORDER = ("daily", "by_service", "by_intent", "by_channel", "by_district", "handoff",
                "satisfaction", "unanswered", "by_hour", "by_weekday")  # fmt: skip
 MANAGERS = (Role.MANAGER, Role.ADMIN)
-
-
-def pct(value: float | None) -> str:
-    """A ratio as a percentage, or a dash when there is no base."""
-    return "—" if value is None else f"{value * 100:.1f}%"
-
-
-def minutes(seconds: float | None) -> str:
-    """Seconds as minutes for a reader, or a dash."""
-    return "—" if seconds is None else f"{seconds / 60:.1f} 分钟"
 
 
 def tables(f: dict[str, Any]) -> dict[str, dict[str, Any]]:
