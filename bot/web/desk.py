@@ -203,12 +203,10 @@ async def _run(
     if action == "claim":
         result = await actions.claim(handoff, who, external)
         return Result(True, staff_text.WEB_CLAIMED) if result.ok else result
-    if action == "say":
-        result = await actions.say(handoff, who, text, external)
-        return result if result.text or not result.ok else Result(True, "已发送")
-    if action == "canned":
-        result = await actions.canned(handoff, who, text, external)
-        return result if result.text or not result.ok else Result(True, "已发送")
+    if action in ("say", "canned"):
+        send = actions.say if action == "say" else actions.canned
+        result = await send(handoff, who, text, external)
+        return result if result.text or not result.ok else Result(True, staff_text.WEB_SENT)
     if action == "note":
         return await actions.note(handoff, who, text, external)
     if action == "back":
