@@ -40,6 +40,7 @@ def test_an_accepted_entry_needs_a_reason():
 def test_the_run_fails_on_a_vulnerability_and_says_when_nothing_could_be_checked(
     monkeypatch, capsys
 ):
+    monkeypatch.setattr(audit, "reachable", lambda: None)
     monkeypatch.setattr(audit, "audit", lambda requirements: REPORT)
     assert audit.main([]) == 1
     assert "VULNERABLE aiohttp 3.9.5: GHSA-7gpw-8wmc-pm8g" in capsys.readouterr().out
@@ -49,3 +50,12 @@ def test_the_run_fails_on_a_vulnerability_and_says_when_nothing_could_be_checked
     assert audit.main([]) == 0
     assert "NOTHING CHECKED" in capsys.readouterr().out
     assert audit.main(["--strict"]) == 1
+
+
+def test_an_unreachable_service_is_said_and_pip_audit_not_run(monkeypatch, capsys):
+    monkeypatch.setattr(audit, "reachable", lambda: "https://pypi.org/pypi/pip/json: timed out")
+    monkeypatch.setattr(audit, "audit", lambda requirements: pytest.fail("pip-audit ran"))
+    assert audit.main([]) == 0
+    out = capsys.readouterr().out
+    assert "could not run: https://pypi.org/pypi/pip/json: timed out" in out
+    assert "NOTHING CHECKED" in out
