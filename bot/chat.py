@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -233,14 +234,13 @@ class ChatService:
                 done, failure = await _send_all(row, outcome.replies, send)
                 # Kept unmasked only while an operator may need it (bot.privacy).
                 masked = None if turn.relay or row.kind != "text" else mask(row.body)
-                await record_turn(
-                    session,
-                    row,
-                    states,
-                    Chosen([reply_to_json(r) for r in turn.replies], intent, topic, masked),
-                    done,
-                    answered=failure is None,
-                )
+                chosen = Chosen([reply_to_json(r) for r in turn.replies], intent, topic, masked)
+                try:
+                    await record_turn(session, row, states, chosen, done, answered=failure is None)
+                except Exception:
+                    if isinstance(failure, asyncio.CancelledError):
+                        raise failure from None  # stopping: replayed at the next start
+                    raise
             except BaseException:
                 for conversation in states:
                     self.dialogue.forget_state(conversation)

@@ -87,7 +87,9 @@ async def _retried(
         except (OperationalError, InterfaceError, OSError) as exc:
             with contextlib.suppress(DBAPIError, OSError):  # a lost connection has none
                 await session.rollback()
-            if time.monotonic() + pause > deadline:
+            task = asyncio.current_task()
+            # Shutting down: the message stays unanswered and is replayed at the next start.
+            if time.monotonic() + pause > deadline or (task is not None and task.cancelling()):
                 raise
             log.warning("could not record message %s: %s; retrying in %.1f s",
                         row.id, describe_failure(exc), pause)  # fmt: skip

@@ -190,3 +190,24 @@ async def test_replies_a_closed_page_could_not_take_are_kept_for_its_history(cha
     assert await chat.unfinished("web") == []
     shown = [r for who, r in await chat.history("web:a") if who == "bot"]
     assert shown == outcome.replies and shown
+
+
+async def test_a_shutdown_does_not_wait_for_a_database_that_is_away(engine, answerer, monkeypatch):
+    monkeypatch.setattr(turns, "RECORD_PAUSE", 5.0)
+    chat = chat_on(engine, answerer, FlakySession)
+    assert await chat.accept(text("复议要钱吗"))
+    sending = asyncio.Event()
+
+    async def send(reply):
+        sending.set()
+        await asyncio.sleep(3600)  # Telegram hangs; then the bot is stopped
+
+    FlakySession.failures = 100
+    task = asyncio.create_task(chat.handle(text("复议要钱吗"), send, accepted=True))
+    await sending.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        async with asyncio.timeout(2):
+            await task
+    FlakySession.failures = 0
+    assert [m.external_id for m in await chat.unfinished("web")] == ["m1"]
