@@ -1,24 +1,18 @@
 """`python -m bot privacy …` in a real process: a request made through the hotline."""
 
 import json
-import os
-import subprocess
-import sys
 
 from sqlalchemy import select
 
 from bot.accounts import store
 from bot.storage.db import database
 from bot.storage.models import Conversation, Message
+from tests.cli import run_bot
 from tests.fakes.clock import china
 
 
 def run(tmp_path, *args, stdin=""):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}"}
-    return subprocess.run(  # noqa: S603 (our own command)
-        [sys.executable, "-m", "bot", "privacy", *args],
-        input=stdin, capture_output=True, text=True, env=env, timeout=60, check=False,
-    )  # fmt: skip
+    return run_bot(tmp_path, "privacy", *args, stdin=stdin)
 
 
 async def test_export_then_delete_a_telegram_citizen(tmp_path):

@@ -1,19 +1,12 @@
 """`python -m bot user …` in a real process against a database file."""
 
-import os
-import subprocess
-import sys
-
 from bot.accounts import store
 from bot.storage.db import make_engine, sessionmaker
+from tests.cli import run_bot
 
 
 def run(tmp_path, *args, stdin=""):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}"}
-    return subprocess.run(  # noqa: S603 (our own command)
-        [sys.executable, "-m", "bot", "user", *args],
-        input=stdin, capture_output=True, text=True, env=env, timeout=60, check=False,
-    )  # fmt: skip
+    return run_bot(tmp_path, "user", *args, stdin=stdin)
 
 
 async def test_add_list_passwd_disable(tmp_path):
