@@ -92,14 +92,14 @@ def inbound_from_row(row: Message) -> Inbound:
 
 
 async def _send_all(
-    row: Message, replies: list[Reply], send: Sender | None
+    row: Message, replies: list[Reply], stored: list[dict[str, Any]], send: Sender | None
 ) -> tuple[list[dict[str, Any]], BaseException | None]:
-    """Send replies in order; the rows of those sent, and what stopped the rest, if anything."""
+    """Send replies in order (`stored`: each as JSON); rows of those sent, and what stopped."""
     done: list[dict[str, Any]] = []
     try:
-        for reply in replies:
+        for reply, data in zip(replies, stored, strict=True):
             ref = await send(reply) if send is not None else None
-            done.append(repo.outbound(row, reply.text, reply_to_json(reply), ref))
+            done.append(repo.outbound(row, reply.text, data, ref))
     except BaseException as exc:  # re-raised once what was sent is recorded
         return done, exc
     return done, None
@@ -201,7 +201,9 @@ class ChatService:
             sent = await repo.count_sent(session, row.id)
             outcome = Outcome(self._stored(row), False, row.intent, row.topic)
             await _hand_over(ready, outcome)
-            done, failure = await _send_all(row, outcome.replies[sent:], send)
+            done, failure = await _send_all(
+                row, outcome.replies[sent:], list(row.replies or ())[sent:], send
+            )
             await record_sent(session, row, done, answered=failure is None)
             if failure is not None:
                 raise failure
@@ -231,10 +233,11 @@ class ChatService:
                 topic = None if turn.relay else turn.nlu.topic.value
                 outcome = Outcome(list(turn.replies), False, intent, topic)
                 await _hand_over(ready, outcome)
-                done, failure = await _send_all(row, outcome.replies, send)
+                stored = [reply_to_json(r) for r in turn.replies]
+                done, failure = await _send_all(row, outcome.replies, stored, send)
                 # Kept unmasked only while an operator may need it (bot.privacy).
                 masked = None if turn.relay or row.kind != "text" else mask(row.body)
-                chosen = Chosen([reply_to_json(r) for r in turn.replies], intent, topic, masked)
+                chosen = Chosen(stored, intent, topic, masked)
                 try:
                     await record_turn(session, row, states, chosen, done, answered=failure is None)
                 except Exception:
