@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: install train run test lint audit eval bench bench-stats bench-chat bench-soak bench-faults clean
+.PHONY: install train run test lint audit eval eval-tune eval-real eval-cv eval-danger bench bench-stats bench-chat bench-soak bench-faults clean
 
 install:            ## both environments (skipped when the pins are unchanged) and a Chinese font
 	@scripts/ensure-venv.sh bot
@@ -28,8 +28,20 @@ lint: install
 	@.venv/bin/ruff format --check .
 	@.venv/bin/mypy
 
-eval: train
-	@$(PY) -m bot evaluate tests/data/eval_topics.jsonl
+eval: train         ## routing scores on the test split (no setting is chosen on it)
+	@$(PY) -m bot evaluate tests/data/routing_test.jsonl
+
+eval-tune: train    ## routing scores on the tuning split (the topic decision is fitted on it)
+	@$(PY) -m bot evaluate tests/data/routing_tune.jsonl
+
+eval-real: train    ## routing scores on real citizens' questions (measure only, never train on it)
+	@$(PY) -m bot evaluate ../shared/eval/real_questions_dev.jsonl
+
+eval-cv: install    ## 3-fold cross-validated intent accuracy (rasa test nlu)
+	@$(PY) -m bot crossval --folds 3
+
+eval-danger: install ## the danger detector's recall and precision on its own test set
+	@$(PY) -m bot.nlu.danger_eval tests/data/danger_tune.jsonl tests/data/danger_test.jsonl
 
 bench: train
 	@$(PY) bench/nlu.py

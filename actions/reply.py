@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from zoneinfo import ZoneInfo
 
 from actions.answers import Answerer, next_buttons
 from actions.deadline import review_deadline
 from bot import texts
-from bot.timeparse import parse_moment
+from bot.nlu.topics import is_area
+from bot.timeparse import china_today
 from bot.types import Button, NLUResult, Reply, Topic
-
-CHINA = ZoneInfo("Asia/Shanghai")
-# Intents where a time the citizen mentions is when they learned of the act.
-_DEADLINE_INTENTS = {"admin_review_deadline", "admin_review_what", "admin_review_apply"}
-
-
-def china_today() -> dt.date:
-    """Today's date where the citizens are."""
-    return dt.datetime.now(CHINA).date()
-
 
 MAIN_MENU = tuple(Button(label, payload) for payload, label in texts.MENU_LABELS.items())
 
@@ -32,7 +22,6 @@ _META_REPLIES: dict[str, str] = {
     "deny": texts.DENY,
     "bot_challenge": texts.BOT_CHALLENGE,
     "chitchat": texts.CHITCHAT,
-    "out_of_scope": texts.OUT_OF_SCOPE,
     "request_human": texts.REQUEST_HUMAN,
 }
 
@@ -50,54 +39,67 @@ class Responder:
         self._today = today
         self.retention_days = retention_days  # told in the privacy notice
 
-    def to_message(self, nlu: NLUResult, district: str | None = None) -> list[Reply]:
-        """The replies to a free-text message."""
+    def to_message(
+        self, nlu: NLUResult, district: str | None = None, danger: str | None = None
+    ) -> list[Reply]:
+        """The replies to a free-text message; `danger` is the kind of danger still present."""
         if not nlu.text.strip():
             return [Reply(texts.EMPTY, MAIN_MENU)]
-        replies: list[Reply] = []
-        if nlu.intent == "emergency" or nlu.urgent:
-            replies.append(Reply(texts.EMERGENCY, (Button(texts.HUMAN_BUTTON, "human"),)))
-            # Danger named inside a question about a service: the answer follows.
-            if nlu.topic is Topic.OTHER:
-                return replies
+        replies = self.with_danger([], danger)
+        # Danger named inside a question about a service or a legal area: the answer follows.
+        if replies and nlu.topic is Topic.OTHER and not is_area(nlu.intent):
+            return replies
+        if nlu.language in texts.NOT_CHINESE:
+            return [*replies, Reply(texts.NOT_CHINESE[nlu.language])]
         if nlu.degraded:
             replies.append(Reply(texts.DEGRADED_NOTICE))
         if nlu.topic is not Topic.OTHER:
             replies.append(self._service(nlu, district))
             replies += self._calculators(nlu)
+        elif nlu.intent in texts.AREA_REFERRALS:
+            replies.append(Reply(texts.AREA_REFERRALS[nlu.intent], MAIN_MENU))
+        elif is_area(nlu.intent):
+            replies.append(Reply(texts.OUT_OF_SCOPE, MAIN_MENU))
         elif nlu.intent in _META_REPLIES:
             replies.append(Reply(_META_REPLIES[nlu.intent], MAIN_MENU))
         else:
             replies.append(Reply(texts.UNSURE, MAIN_MENU))
         return replies
 
+    @staticmethod
+    def with_danger(replies: list[Reply], danger: str | None) -> list[Reply]:
+        """The replies led by the emergency line while danger lasts."""
+        if danger is None:
+            return replies
+        line = texts.EMERGENCY_BY_KIND.get(danger, texts.EMERGENCY)
+        return [Reply(line, (Button(texts.HUMAN_BUTTON, "human"),)), *replies]
+
     def _service(self, nlu: NLUResult, district: str | None) -> Reply:
         confident = not (nlu.uncertain or nlu.degraded)
-        entry = self._answers.faq(nlu.intent)
-        if entry is not None and confident:
-            return self._answers.for_intent(nlu.intent, nlu, district=district)
+        card = f"{nlu.topic.value}_{nlu.aspect}" if nlu.aspect else None
+        entry = self._answers.faq(card) if card else None
+        if entry is not None and card is not None and confident:
+            return self._answers.for_intent(card, nlu, district=district)
         found = self._answers.from_corpus(nlu)
         if found is not None:
             return found
-        if entry is not None:
+        if entry is not None and card is not None:
             prefix = texts.UNDERSTOOD_AS.format(title=entry.title)
-            return self._answers.for_intent(nlu.intent, nlu, prefix=prefix, district=district)
-        # A greeting or a keyword-routed message: the service's overview.
+            return self._answers.for_intent(card, nlu, prefix=prefix, district=district)
+        # A keyword-routed message: the service's overview.
         return self._answers.for_intent(f"{nlu.topic.value}_what", nlu, district=district)
 
     def _calculators(self, nlu: NLUResult) -> list[Reply]:
         if nlu.topic is not Topic.ADMIN_REVIEW:
             return []
-        if nlu.intent not in _DEADLINE_INTENTS and not nlu.degraded:
-            return []
-        today = self._today()
-        moment = parse_moment(nlu.text, today)
-        if moment is None:
-            if nlu.intent == "admin_review_deadline":
+        learnt = nlu.situation.learnt_of_act()
+        if learnt is None:
+            # Only a question about the time limit is told how it is counted.
+            if nlu.aspect == "deadline" and nlu.situation.act is not None:
                 return [Reply(texts.DEADLINE_ASK)]
             return []
         sources = ("《中华人民共和国行政复议法》第二十条", "《中华人民共和国行政复议法》第二十一条")
-        text = review_deadline(moment, today)
+        text = review_deadline(learnt.moment, self._today())
         return [Reply(text, next_buttons(["admin_review_apply"]), sources)]
 
     def to_button(self, payload: str, district: str | None = None) -> list[Reply]:

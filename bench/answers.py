@@ -44,7 +44,7 @@ def row(name: str, values: list[float], total: float) -> None:
 
 
 async def main(args: argparse.Namespace) -> None:
-    lines = (ROOT / "tests" / "data" / "eval_topics.jsonl").read_text(encoding="utf-8")
+    lines = (ROOT / "tests" / "data" / "routing_test.jsonl").read_text(encoding="utf-8")
     cases = [json.loads(line) for line in lines.splitlines() if line.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(

@@ -48,7 +48,7 @@ CONVERSATIONS = itertools.count()
 
 
 def questions() -> list[str]:
-    lines = (ROOT / "tests" / "data" / "eval_topics.jsonl").read_text(encoding="utf-8")
+    lines = (ROOT / "tests" / "data" / "routing_test.jsonl").read_text(encoding="utf-8")
     return [json.loads(line)["text"] for line in lines.splitlines() if line.strip()]
 
 

@@ -28,7 +28,7 @@ from bot.settings import Settings  # noqa: E402
 
 
 def texts() -> list[str]:
-    lines = (ROOT / "tests" / "data" / "eval_topics.jsonl").read_text(encoding="utf-8")
+    lines = (ROOT / "tests" / "data" / "routing_test.jsonl").read_text(encoding="utf-8")
     return [json.loads(line)["text"] for line in lines.splitlines() if line.strip()]
 
 

@@ -1,4 +1,4 @@
-"""`python -m bot COMMAND`: run, train, evaluate, chat."""
+"""`python -m bot COMMAND`: run, train, evaluate, crossval, chat."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--force", action="store_true", help="train even if up to date")
     evaluate = sub.add_parser("evaluate", help="topic and answer scores over a JSONL file")
     evaluate.add_argument("file", type=Path)
+    crossval = sub.add_parser("crossval", help="k-fold cross-validation of the NLU intents")
+    crossval.add_argument("--folds", type=int, default=3, choices=range(2, 11), metavar="K")
     sub.add_parser("chat", help="talk to the bot in this terminal")
     corpus = sub.add_parser("corpus", help="the policy corpus")
     corpus_sub = corpus.add_subparsers(dest="corpus_command", required=True)
@@ -47,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.rasa.training import main_train
 
         return main_train(settings, args.force)
+    if args.command == "crossval":
+        from bot.rasa.crossval import main_crossval
+
+        return main_crossval(settings, args.folds)
     if args.command == "user":
         return accounts_cli.run(settings, args)
     if args.command == "privacy":

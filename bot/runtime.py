@@ -22,9 +22,10 @@ from bot.corpus.service import load_retriever
 from bot.dialogue.core import DialogueCore
 from bot.handoff.config import build_handoff
 from bot.handoff.service import HandoffService
+from bot.nlu.calibrate import load_decision
 from bot.nlu.client import NLUService, RasaClient
 from bot.rasa.server import RasaServer
-from bot.rasa.training import train
+from bot.rasa.training import model_path, train
 from bot.settings import Settings
 from bot.storage.conversations import DbStateStore
 from bot.storage.db import make_engine, make_reader, sessionmaker
@@ -61,13 +62,20 @@ async def services(settings: Settings) -> AsyncIterator[Services]:
         if settings.rasa_url and settings.rasa_token:
             url, token = settings.rasa_url, settings.rasa_token.get_secret_value()
             log.info("using the Rasa server at %s", url)
+            # A server trained from this checkout's data reads the decision fitted for it.
+            model = model_path(settings)
         else:
             model = await asyncio.to_thread(train, settings)
             rasa = await stack.enter_async_context(RasaServer(settings, model))
             url, token = rasa.url, rasa.token
+        decision = load_decision(model)
+        if decision is None:
+            log.warning(
+                "no topic decision fitted for %s: the topic with most mass wins", model.name
+            )
         http = await stack.enter_async_context(aiohttp.ClientSession())
         client = RasaClient(http, url, token, settings.rasa_timeout)
-        nlu = NLUService(client, retry_after=settings.rasa_retry_after)
+        nlu = NLUService(client, retry_after=settings.rasa_retry_after, decision=decision)
         sessions = sessionmaker(engine)
         reader = make_reader(settings.database_url, engine)
         if reader is not engine:

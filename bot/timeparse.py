@@ -8,6 +8,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.nlu.normalize import clean, to_simplified
+from bot.stats.period import CHINA
+
+
+def china_today() -> dt.date:
+    """Today's date where the citizens are."""
+    return dt.datetime.now(CHINA).date()
+
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
            "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip

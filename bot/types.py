@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.nlu.danger import Danger
+from bot.nlu.situation import Situation
+
 
 class Topic(StrEnum):
     """The service a message is about."""
@@ -44,6 +47,12 @@ class NLUResult:
     # The text names danger happening now, whatever the intent: 110/120 come first.
     urgent: bool = False
     degraded_reason: str | None = None
+    danger: Danger | None = None
+    # What the citizen asks about a service ("cost", "apply"…); None outside the services.
+    aspect: str | None = None
+    situation: Situation = field(default_factory=Situation)
+    # "zh", or the language of a message with no Chinese in it ("en", "ja"…).
+    language: str = "zh"
 
     def entity_values(self, name: str) -> list[str]:
         """The values of every entity called `name`, in order of appearance."""

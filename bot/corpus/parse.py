@@ -16,7 +16,10 @@ CORPUS_DIR = Path(__file__).resolve().parent.parent.parent / "corpus"
 
 _NUM = "零〇一二三四五六七八九十百千"
 ARTICLE = re.compile(rf"^(第[{_NUM}]+条)\s*(.*)$")
-_CHAPTER = re.compile(r"^#{2,3}\s*(.+?)\s*$")
+# Headings: ## 章 and ### 节, or (codes such as 民事诉讼法) ## 编, ### 章 and #### 节.
+_CHAPTER = re.compile(r"^#{2,}\s*(.+?)\s*$")
+_RANKS = {"编": 0, "章": 1, "节": 2}
+_RANK = re.compile(rf"^第[{_NUM}]+([编章节])")
 # Policy headings: 一、 / (一) or （一） / 1. or 1、
 _HEADINGS = [
     re.compile(rf"^[{_NUM}]+、"),
@@ -118,8 +121,10 @@ def split_statute(text: str) -> list[Passage]:
             flush()
             article, lines = None, []
             title = re.sub(r"\s+", "", heading.group(1))
-            # A section (节) nests under its chapter (章); a new chapter replaces both.
-            chapter = [chapter[0], title] if "节" in title[:6] and chapter else [title]
+            # A section (节) nests under its chapter (章), a chapter under its part (编);
+            # a new heading replaces those of its own rank and below.
+            rank = _heading_rank(title)
+            chapter = [*(h for h in chapter if _heading_rank(h) < rank), title]
             continue
         match = ARTICLE.match(line)
         if match:
@@ -129,6 +134,12 @@ def split_statute(text: str) -> list[Passage]:
             lines.append(line)
     flush()
     return passages
+
+
+def _heading_rank(title: str) -> int:
+    """0 for a part (编), 1 for a chapter (章) or an unnumbered heading, 2 for a section (节)."""
+    match = _RANK.match(title)
+    return _RANKS[match.group(1)] if match else 1
 
 
 def _heading_level(line: str) -> int | None:

@@ -7,6 +7,7 @@ import logging
 from actions import legal_aid_check
 from actions.reply import Responder
 from bot import texts
+from bot.dialogue import safety
 from bot.dialogue.handoff_flow import HandoffFlow
 from bot.dialogue.state import ConversationState, MemoryStateStore, StateStore
 from bot.handoff.service import HandoffService, StateChange
@@ -79,19 +80,26 @@ class DialogueCore:
             state = await self._states.get(conversation)
             nlu = await self._nlu.understand(text)
             state = self._remember(state, nlu)
+            danger_flow, danger = safety.track(state.flow, nlu)
+            state = state.with_(flow=danger_flow)
             if state.handoff is not None:
                 await self._states.put(conversation, state)
                 return Turn(nlu, [], relay=True)
             flow = self._handoff
+            handled = None
             if flow is not None and "intake" in state.flow:
-                state, replies = await flow.on_text(conversation, state, text, nlu)
+                handled = await flow.on_text(conversation, state, text, nlu)
+            if handled is not None:
+                state, replies = handled
+                replies = self._responder.with_danger(replies, danger)
             elif flow is not None and "comment" in state.flow and not self._question(nlu):
                 state, replies = await flow.on_comment(state, text)
             elif state.form == legal_aid_check.FORM and self._answers_form(state, text, nlu):
                 form_state, replies = legal_aid_check.answer(state.form_state, text)
                 state = self._form(state, form_state)
+                replies = self._responder.with_danger(replies, danger)
             else:
-                state, replies = await self._answer(conversation, state, nlu)
+                state, replies = await self._answer(conversation, state, nlu, danger)
             await self._states.put(conversation, state)
         log.debug("intent=%s topic=%s degraded=%s", nlu.intent, nlu.topic, nlu.degraded)
         return Turn(nlu, replies)
@@ -161,14 +169,14 @@ class DialogueCore:
         return Turn(nlu, [Reply(texts.MEDIA_NEEDS_TEXT)])
 
     async def _answer(
-        self, conversation: str, state: ConversationState, nlu: NLUResult
+        self, conversation: str, state: ConversationState, nlu: NLUResult, danger: str | None
     ) -> tuple[ConversationState, list[Reply]]:
-        replies = self._responder.to_message(nlu, district=state.district)
+        replies = self._responder.to_message(nlu, district=state.district, danger=danger)
         flow = self._handoff
         if flow is not None:
-            if nlu.intent == "request_human":
+            if nlu.intent == "request_human" and danger is None:
                 return await flow.start(conversation, state, "request", nlu)
-            if nlu.intent == "emergency" or nlu.urgent:
+            if nlu.urgent and "intake" not in state.flow:
                 state, more = await flow.start(conversation, state, "emergency", nlu)
                 return state, replies + more
             state, replies = self._count_misses(state, nlu, replies)
@@ -219,7 +227,7 @@ class DialogueCore:
     def _answers_form(state: ConversationState, text: str, nlu: NLUResult) -> bool:
         # A short reply or one matching the question goes to the form; a new
         # question is answered and the form waits.
-        if nlu.intent == "emergency":
+        if nlu.urgent:
             return False
         return legal_aid_check.understands(state.form_state, text)
 

@@ -11,6 +11,11 @@ from bot.handoff.service import HandoffService, Request
 from bot.types import Button, NLUResult, Reply
 
 _PHONE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9}|0\d{2,3}\d{7,8})$")
+_YES = re.compile(
+    r"^(同意|好的?|可以|行|嗯+|要|是的?|对|麻烦了?|ok|yes)[。！!.，,]*(请?回电|打给我)?[。！!.]*$",
+    re.I,
+)
+_NO = re.compile(r"^(不同意|不用了?|不要|不需要|算了|不了|不|no)[。！!.，,]*$", re.I)
 MAX_DISTRICT = 12
 SKIP = Button(texts.HANDOFF_SKIP_BUTTON, "intake:skip")
 CANCEL = Button(texts.HANDOFF_CANCEL_BUTTON, "intake:cancel")
@@ -54,20 +59,29 @@ class HandoffFlow:
         }
         if not self.service.staffed:
             intake["step"] = "consent"
-            buttons = (
-                Button(texts.CALLBACK_CONSENT_BUTTON, "callback:yes"),
-                Button(texts.CALLBACK_DECLINE_BUTTON, "callback:no"),
-            )
             flow = {**state.flow, "intake": intake}
-            return state.with_(flow=flow), [Reply(texts.CALLBACK_ASK_CONSENT, buttons)]
+            return state.with_(flow=flow), [
+                Reply(texts.CALLBACK_ASK_CONSENT, self._consent_buttons())
+            ]
         return await self._next(conversation, state, intake)
 
     async def on_text(
         self, conversation: str, state: ConversationState, text: str, nlu: NLUResult
-    ) -> tuple[ConversationState, list[Reply]]:
-        """A text message while the intake waits for an answer."""
+    ) -> tuple[ConversationState, list[Reply]] | None:
+        """A text message while the intake waits; None when it is no answer to the prompt."""
         intake = dict(state.flow["intake"])
         step, text = intake.get("step"), text.strip()
+        if step == "consent":
+            # Typed answers count like the buttons; anything else is answered as a
+            # message, and the buttons stay where they are.
+            digits = re.sub(r"[\s\-()（）]", "", text)
+            if _PHONE.match(digits):
+                return await self._callback(conversation, state, intake, digits)
+            if _YES.match(text):
+                return await self.on_button(conversation, state, "callback:yes")
+            if _NO.match(text):
+                return await self.on_button(conversation, state, "callback:no")
+            return None
         if step == "district":
             districts = nlu.entity_values("district")
             if districts:
@@ -83,8 +97,8 @@ class HandoffFlow:
             if _PHONE.match(digits) is None:
                 return state, [Reply(texts.CALLBACK_BAD_PHONE, (CANCEL,))]
             return await self._callback(conversation, state, intake, digits)
-        else:  # waiting for a button: say it again
-            return state, [Reply(texts.CALLBACK_ASK_CONSENT, self._consent_buttons())]
+        else:
+            return None
         return await self._next(conversation, state, intake)
 
     async def on_button(

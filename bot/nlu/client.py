@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
 
 from bot.nlu import keywords, topics
+from bot.nlu.aspect import aspect_of
+from bot.nlu.danger import detect
+from bot.nlu.decision import Decision, by_mass, features
+from bot.nlu.evidence import by_statute, from_situation
+from bot.nlu.language import language_of
 from bot.nlu.normalize import for_model
+from bot.nlu.situation import extract
+from bot.timeparse import china_today
 from bot.types import Entity, NLUResult, Topic
 
 log = logging.getLogger(__name__)
@@ -106,13 +115,24 @@ def _ranking(data: dict[str, Any]) -> tuple[tuple[str, float], ...]:
 
 
 EARLY_LIMIT = 1000
+# Below this probability of its topic a message counts as not understood: the reply says
+# what it took the question for, and two such turns in a row offer a person.
+UNCERTAIN = 0.5
 
 
 class NLUService:
     """Understands a citizen's message: Rasa when it answers, keywords when it does not."""
 
-    def __init__(self, client: RasaClient | None, retry_after: float = 5.0) -> None:
+    def __init__(
+        self,
+        client: RasaClient | None,
+        retry_after: float = 5.0,
+        decision: Decision | None = None,
+        today: Callable[[], dt.date] = china_today,
+    ) -> None:
         self._client = client
+        self._decision = decision
+        self._today = today
         self._retry_after = retry_after
         self._down_since: float | None = None
         self._down_reason = "Rasa is not configured"
@@ -163,30 +183,41 @@ class NLUService:
             self._down_since = None
         return self._from_rasa(text, model_text, data)
 
-    @staticmethod
-    def _from_rasa(text: str, model_text: str, data: dict[str, Any]) -> NLUResult:
+    def _from_rasa(self, text: str, model_text: str, data: dict[str, Any]) -> NLUResult:
         ranking = _ranking(data)
-        named = keywords.named_service(model_text)
-        topic, mass, intent, confidence = topics.choose(ranking, named)
-        if topic is Topic.OTHER and named is not None:
-            # A greeting or a request for a human that names a service keeps its
-            # own intent but is about that service.
-            topic = named
+        situation = extract(model_text, self._today())
+        if self._decision is None:
+            topic = by_mass(ranking)
+            topic_confidence = topics.masses(ranking).get(topic.value, 0.0)
+        else:
+            row = features(ranking, model_text, from_situation(situation))
+            probabilities = self._decision.probabilities(row)
+            topic = max(probabilities, key=lambda t: probabilities[t])
+            topic_confidence = probabilities[topic]
+        intent, confidence = topics.best_intent(ranking, topic)
+        routed = by_statute(topic, intent, situation)
+        if routed is not topic:
+            topic, (intent, confidence) = routed, topics.best_intent(ranking, routed)
+        danger = detect(text)
         return NLUResult(
             text=text,
             intent=intent,
             confidence=confidence,
             topic=topic,
-            topic_confidence=min(mass, 1.0),
+            topic_confidence=min(topic_confidence, 1.0),
             entities=_entities(data.get("entities", [])),
             ranking=ranking,
-            uncertain=data["intent"]["name"] == topics.FALLBACK_INTENT,
-            urgent=intent == "emergency" or keywords.is_emergency(model_text),
+            uncertain=topic_confidence < UNCERTAIN,
+            urgent=danger is not None,
+            danger=danger,
+            aspect=aspect_of(topic, model_text),
+            situation=situation,
+            language=language_of(text),
         )
 
-    @staticmethod
-    def _degraded(text: str, model_text: str, reason: str) -> NLUResult:
+    def _degraded(self, text: str, model_text: str, reason: str) -> NLUResult:
         guess = keywords.route(model_text)
+        danger = detect(text)
         return NLUResult(
             text=text,
             intent=guess.intent,
@@ -196,5 +227,9 @@ class NLUService:
             uncertain=True,
             degraded=True,
             degraded_reason=reason,
-            urgent=keywords.is_emergency(model_text),
+            urgent=danger is not None,
+            danger=danger,
+            aspect=aspect_of(guess.topic, model_text),
+            situation=extract(model_text, self._today()),
+            language=language_of(text),
         )

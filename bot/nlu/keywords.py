@@ -60,11 +60,6 @@ class KeywordGuess:
     score: int
 
 
-def is_emergency(text: str) -> bool:
-    """Words that mean danger now; checked even when the model disagrees."""
-    return bool(_META[0][1].search(text))
-
-
 def named_service(text: str) -> Topic | None:
     """The service the text names outright, if exactly one is named."""
     named = [topic for topic, pattern in SERVICE_NAMES.items() if pattern.search(text)]

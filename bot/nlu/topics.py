@@ -1,4 +1,4 @@
-"""The topic contract: which topic an intent belongs to, and the topic of a ranking."""
+"""The topic contract: which topic an intent belongs to, and the mass of a ranking per topic."""
 
 from __future__ import annotations
 
@@ -9,11 +9,28 @@ from bot.types import Topic
 
 FALLBACK_INTENT = "nlu_fallback"
 
-SERVICE_PREFIXES: dict[str, Topic] = {
-    "mediation_": Topic.MEDIATION,
-    "legal_aid_": Topic.LEGAL_AID,
-    "admin_review_": Topic.ADMIN_REVIEW,
+# One intent per service: what the citizen asks about the service (cost, where, how
+# long…) is read by rules (bot/nlu/aspect.py), which are surer than the model on it.
+SERVICE_INTENTS: dict[str, Topic] = {
+    "mediation": Topic.MEDIATION,
+    "legal_aid": Topic.LEGAL_AID,
+    "admin_review": Topic.ADMIN_REVIEW,
 }
+
+# Legal areas outside the three services, learnt explicitly so that the model knows
+# the boundary; each gets a referral answer.
+AREA_PREFIX = "other_"
+AREAS = (
+    "other_labour",
+    "other_court",
+    "other_criminal",
+    "other_traffic",
+    "other_family",
+    "other_debt",
+    "other_property",
+    "other_consumer",
+    "other_general",
+)
 
 META_INTENTS = frozenset(
     {
@@ -26,47 +43,38 @@ META_INTENTS = frozenset(
         "bot_challenge",
         "emergency",
         "chitchat",
-        "out_of_scope",
     }
 )
 
 
 def topic_of(intent: str) -> Topic:
-    """The topic an intent belongs to; meta and unknown intents are `other`."""
-    for prefix, topic in SERVICE_PREFIXES.items():
-        if intent.startswith(prefix):
-            return topic
-    return Topic.OTHER
+    """The topic an intent belongs to; areas, meta and unknown intents are `other`."""
+    return SERVICE_INTENTS.get(intent, Topic.OTHER)
 
 
-# A citizen who writes the name of a service (复议, 法援, 调解…) almost always asks
-# about it; that counts like this much extra probability for its topic.
-NAMED_SERVICE_WEIGHT = 0.5
+def is_area(intent: str) -> bool:
+    """Whether the intent is a legal area outside the three services."""
+    return intent.startswith(AREA_PREFIX)
 
 
-def choose(
-    ranking: Iterable[tuple[str, float]], named: Topic | None = None
-) -> tuple[Topic, float, str, float]:
-    """Topic with the most probability mass, and that topic's best intent.
-
-    A story that never names its service spreads its probability over several
-    intents of the same service; summing per topic is steadier than the single
-    best intent. `named` is the one service the text names outright, if any.
-    """
-    mass: dict[Topic, float] = defaultdict(float)
-    best: dict[Topic, tuple[str, float]] = {}
+def masses(ranking: Iterable[tuple[str, float]]) -> dict[str, float]:
+    """Probability per service topic, per area group and per meta group."""
+    mass: dict[str, float] = defaultdict(float)
     for intent, confidence in ranking:
         if intent == FALLBACK_INTENT:
             continue
-        topic = topic_of(intent)
-        mass[topic] += confidence
-        if topic not in best or confidence > best[topic][1]:
-            best[topic] = (intent, confidence)
-    if not mass:
-        return Topic.OTHER, 0.0, FALLBACK_INTENT, 0.0
-    evidence = dict(mass)
-    if named is not None and named in best:
-        evidence[named] += NAMED_SERVICE_WEIGHT
-    topic = max(evidence, key=lambda t: evidence[t])
-    intent, confidence = best[topic]
-    return topic, mass[topic], intent, confidence
+        if intent in SERVICE_INTENTS:
+            mass[intent] += confidence
+        elif is_area(intent):
+            mass["area"] += confidence
+        else:
+            mass["meta"] += confidence
+    return mass
+
+
+def best_intent(ranking: Iterable[tuple[str, float]], topic: Topic) -> tuple[str, float]:
+    """The most probable intent of `topic` (for `other`: an area or meta intent)."""
+    candidates = [(i, c) for i, c in ranking if i != FALLBACK_INTENT and topic_of(i) is topic]
+    if not candidates:
+        return (topic.value if topic is not Topic.OTHER else FALLBACK_INTENT), 0.0
+    return max(candidates, key=lambda ic: ic[1])

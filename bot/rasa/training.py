@@ -58,6 +58,7 @@ def train(settings: Settings, *, force: bool = False) -> Path:
     target = model_path(settings)
     if target.exists() and not force:
         log.info("NLU model is up to date: %s", target.name)
+        _calibrate(settings, target, force=False)
         return target
     settings.models_dir.mkdir(parents=True, exist_ok=True)
     command = [
@@ -80,12 +81,29 @@ def train(settings: Settings, *, force: bool = False) -> Path:
         raise TrainingError(f"rasa train nlu failed (exit {done.returncode})")
     print(f"==> model trained in {time.monotonic() - started:.0f}s: {target}", flush=True)
     _remove_stale(settings, keep=target)
+    _calibrate(settings, target, force=True)
     return target
 
 
+def _calibrate(settings: Settings, model: Path, *, force: bool) -> None:
+    # Imported here: fitting needs numpy and the extractors, a plain check does not.
+    from bot.nlu.calibrate import calibrate
+    from bot.rasa.batch import BatchParseError
+
+    try:
+        calibrate(settings, model, force=force)
+    except BatchParseError as exc:
+        raise TrainingError(f"fitting the topic decision failed: {exc}") from exc
+    # The danger classifier is cached beside the model, so no citizen waits for its training.
+    from bot.nlu.danger_model import model as danger_model
+
+    danger_model()
+
+
 def _remove_stale(settings: Settings, keep: Path) -> None:
-    for old in settings.models_dir.glob(f"{MODEL_PREFIX}*.tar.gz"):
-        if old != keep:
+    keep_stem = keep.name.removesuffix(".tar.gz")
+    for old in settings.models_dir.glob(f"{MODEL_PREFIX}*"):
+        if old != keep and not old.name.startswith(f"{keep_stem}."):
             old.unlink(missing_ok=True)
 
 

@@ -8,8 +8,20 @@ from bot.types import Entity, NLUResult, Topic
 
 
 def nlu(text, intent, topic, *, entities=(), uncertain=False, degraded=False):
+    # An old-style card name ("admin_review_what") is the service's intent with that aspect.
+    aspect = (
+        intent.removeprefix(f"{topic.value}_") if intent.startswith(f"{topic.value}_") else None
+    )
     return NLUResult(
-        text, intent, 0.9, topic, 0.9, tuple(entities), uncertain=uncertain, degraded=degraded
+        text,
+        topic.value if aspect else intent,
+        0.9,
+        topic,
+        0.9,
+        tuple(entities),
+        uncertain=uncertain,
+        degraded=degraded,
+        aspect=aspect,
     )
 
 
@@ -80,7 +92,8 @@ def test_unrelated_question_finds_nothing(answerer, retriever):
 
 
 def test_emergency_is_answered_first_and_alone(answerer):
-    replies = Responder(answerer).to_message(nlu("他拿着刀在门口", "emergency", Topic.OTHER))
+    message = nlu("他拿着刀在门口", "emergency", Topic.OTHER)
+    replies = Responder(answerer).to_message(message, danger="weapon")
     assert "110" in replies[0].text and len(replies) == 1
 
 
@@ -107,9 +120,8 @@ def test_buttons_lead_to_answers(answerer):
 
 
 def test_urgent_words_put_110_first_even_in_a_service_question(answerer):
-    message = NLUResult("他拿着刀在门口 我想问调解", "mediation_what", 0.9, Topic.MEDIATION, 0.9,
-                        urgent=True)  # fmt: skip
-    replies = Responder(answerer).to_message(message)
+    message = nlu("他拿着刀在门口 我想问调解", "mediation_what", Topic.MEDIATION)
+    replies = Responder(answerer).to_message(message, danger="weapon")
     assert "110" in replies[0].text
     assert "人民调解" in replies[1].text
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from actions.faq import load_faq, squash
 from bot.corpus.parse import load_manifest
-from bot.nlu.topics import SERVICE_PREFIXES
+from bot.nlu.aspect import ASPECTS
 
 FAQ = load_faq()
 DOCS = {d.key: d for d in load_manifest()}
@@ -20,11 +19,12 @@ INLINE = re.compile(r"《([^》]+)》((?:第[零〇一二三四五六七八九�
 CITATIONS = [(e.intent, c) for e in FAQ.values() for c in e.citations]
 
 
-def test_one_entry_for_every_service_intent():
-    doc = Path("docs/nlu-intents.md").read_text(encoding="utf-8")
-    intents = set(re.findall(r"`((?:mediation|legal_aid|admin_review)_[a-z]+)`", doc))
-    assert set(FAQ) == intents
-    assert all(i.startswith(tuple(SERVICE_PREFIXES)) for i in FAQ)
+def test_an_entry_for_every_aspect_the_rules_give():
+    cards = {f"{topic.value}_{aspect}" for topic, aspects in ASPECTS.items() for aspect in aspects}
+    assert cards <= set(FAQ)
+    # The menu opens each service's overview.
+    assert {f"{topic.value}_what" for topic in ASPECTS} <= set(FAQ)
+    assert all(key.split("_")[0] in ("mediation", "legal", "admin") for key in FAQ)
 
 
 @pytest.mark.parametrize(("intent", "citation"), CITATIONS, ids=lambda v: str(v)[:40])

@@ -46,7 +46,7 @@ async def test_a_message_is_answered_and_recorded(chat):
     send = Recorder()
     outcome = await chat.handle(text("复议要钱吗"), send)
     assert not outcome.duplicate
-    assert outcome.intent == "admin_review_cost"
+    assert outcome.intent == "admin_review"
     assert send.sent == outcome.replies
     history = await chat.history("web:a")
     assert history[0] == ("citizen", Reply("复议要钱吗"))

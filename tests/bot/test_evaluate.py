@@ -61,5 +61,5 @@ def test_report_ends_with_exactly_one_summary_line():
     out = io.StringIO()
     report(outcome([("mediation", "mediation"), ("other", "legal_aid")]), out)
     lines = out.getvalue().strip().splitlines()
-    assert lines[-1] == "macro_f1=0.333 answer_hit=n/a n=2"
+    assert lines[-1] == "macro_f1=0.333 lenient_macro_f1=0.333 answer_hit=n/a n=2"
     assert sum(line.startswith("macro_f1=") for line in lines) == 1

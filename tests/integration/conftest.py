@@ -13,9 +13,10 @@ from actions.faq import load_faq
 from actions.reply import Responder
 from bot.corpus.service import load_retriever
 from bot.dialogue.core import DialogueCore
+from bot.nlu.calibrate import load_decision
 from bot.nlu.client import NLUService, RasaClient
 from bot.rasa.server import RasaServer
-from bot.rasa.training import train
+from bot.rasa.training import model_path, train
 from bot.settings import Settings
 
 
@@ -47,7 +48,8 @@ async def http():
 @pytest.fixture(scope="session")
 def nlu(rasa, http, settings) -> NLUService:
     # A generous timeout: these tests check understanding, not latency on a busy CI box.
-    return NLUService(RasaClient(http, rasa.url, rasa.token, timeout=30.0), retry_after=0)
+    client = RasaClient(http, rasa.url, rasa.token, timeout=30.0)
+    return NLUService(client, retry_after=0, decision=load_decision(model_path(settings)))
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.corpus.parse import load_manifest, split_policy, split_statute
+from bot.corpus.parse import CORPUS_DIR, load_manifest, split_policy, split_statute
 
 DOCS = {d.key: d for d in load_manifest()}
 FURNITURE = [
@@ -34,19 +34,54 @@ def test_repeated_summary_paragraph_appears_once():
 
 @pytest.mark.parametrize(
     ("key", "articles"),
-    [("行政复议法", 90), ("法律援助法", 71), ("人民调解法", 35), ("司法确认规定", 13)],
+    [
+        ("行政复议法", 90),
+        ("法律援助法", 71),
+        ("人民调解法", 35),
+        ("司法确认规定", 13),
+        # referral statutes
+        ("劳动争议调解仲裁法", 54),
+        ("保障农民工工资支付条例", 64),
+        ("工伤保险条例", 67),
+        ("行政处罚法", 86),
+        ("行政诉讼法", 103),
+        ("民事诉讼法", 306),
+        ("消费者权益保护法", 63),
+    ],
 )
 def test_statutes_split_by_article_in_order(key, articles):
     passages = DOCS[key].passages()
     assert len(passages) == articles
     assert passages[0].article == "第一条"
     assert all(p.text.startswith(p.article) for p in passages)
+    assert len({p.article for p in passages}) == articles
+
+
+def test_the_manifest_lists_the_statutes_of_corpus_laws():
+    laws = {d.file for d in DOCS.values() if d.kind == "law"}
+    on_disk = {f"laws/{path.name}" for path in (CORPUS_DIR / "laws").iterdir()}
+    assert laws == on_disk
+
+
+def test_topics_are_the_ones_retrieval_weighs():
+    for doc in DOCS.values():
+        assert set(doc.topics) <= {"mediation", "legal_aid", "admin_review", "other"}, doc.key
 
 
 def test_chapter_and_section_are_kept_and_clean():
     article = next(p for p in DOCS["行政复议法"].passages() if p.article == "第二十条")
     assert article.section == ("第二章行政复议申请", "第三节申请的提出")
     assert all("\u200b" not in "".join(p.section) for p in DOCS["行政复议法"].passages())
+
+
+def test_a_code_keeps_part_chapter_and_section():
+    passages = {p.article: p for p in DOCS["民事诉讼法"].passages()}
+    assert passages["第一百条"].section == ("第一编总则", "第八章调解")
+    confirmation = ("第二编审判程序", "第十五章特别程序", "第七节确认调解协议案件")
+    assert passages["第二百零五条"].section == confirmation
+    assert passages["第二百四十七条"].section == ("第三编执行程序", "第二十章执行的申请和移送")
+    assert "调解书和其他应当由人民法院执行的法律文书" in passages["第二百四十七条"].text
+    assert all("#" not in "".join(p.section) for p in passages.values())
 
 
 def test_multi_paragraph_articles_keep_every_paragraph():
@@ -82,4 +117,16 @@ def test_statute_splitting_on_a_small_text():
     assert [(p.section, p.article, p.text) for p in passages] == [
         (("第一章总则",), "第一条", "第一条 甲。\n乙。"),
         (("第二章其他",), "第二条", "第二条 丙。"),
+    ]
+
+
+def test_statute_with_parts_on_a_small_text():
+    text = (
+        "# 法\n<!-- INFO END -->\n## 第一编 总则\n### 第一章 甲\n#### 第一节 乙\n第一条 子。\n"
+        "### 第二章 丙\n第二条 丑。\n## 第二编 分则\n### 第三章 丁\n第三条 寅。\n"
+    )
+    assert [p.section for p in split_statute(text)] == [
+        ("第一编总则", "第一章甲", "第一节乙"),
+        ("第一编总则", "第二章丙"),
+        ("第二编分则", "第三章丁"),
     ]

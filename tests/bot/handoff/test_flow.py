@@ -15,6 +15,7 @@ from bot.handoff.hours import OfficeHours
 from bot.handoff.operator import OperatorActions
 from bot.handoff.service import HandoffConfig, HandoffService
 from bot.handoff.sweep import sweep
+from bot.nlu.danger import detect
 from bot.storage.conversations import DbStateStore
 from bot.storage.db import sessionmaker
 from bot.storage.models import Handoff
@@ -65,7 +66,11 @@ class NLU:
     async def understand(self, text):
         intent, topic, uncertain = self.table.get(text, ("nlu_fallback", Topic.OTHER, True))
         entities = (Entity("district", "惠山"),) if "惠山" in text else ()
-        return NLUResult(text, intent, 0.9, topic, 0.9, entities, uncertain=uncertain)
+        danger = detect(text)  # the rules run as in the real service
+        return NLUResult(
+            text, intent, 0.9, topic, 0.9, entities,
+            uncertain=uncertain, urgent=danger is not None, danger=danger,
+        )  # fmt: skip
 
 
 @pytest.fixture
@@ -155,7 +160,7 @@ async def test_two_unhelpful_ratings_start_a_handoff(parts):
 async def test_emergency_is_queued_at_once_and_flagged_urgent(parts):
     chat, service, sessions = parts
     replies = await say(chat, "有人要打我")
-    assert replies[0].text == texts.EMERGENCY
+    assert "110" in replies[0].text
     assert "紧急求助" in replies[-1].text
     [row] = await handoffs(sessions)
     assert row.urgent and row.reason == "emergency" and row.description == "有人要打我"
@@ -264,6 +269,48 @@ async def test_without_an_operators_group_a_callback_is_stored_with_consent(
     assert "2026-000001" in saved.text and "12348" in saved.text
     [row] = await handoffs(sessions)
     assert (row.status, row.contact) == ("callback", "13800138000")
+
+
+async def test_typed_consent_and_a_typed_number_count_like_the_buttons(engine, answerer, clock):
+    sessions = sessionmaker(engine)
+    service = HandoffService(HandoffConfig(), sessions, clock, OfficeHours())
+    core = DialogueCore(NLU(), Responder(answerer), DbStateStore(sessions), service)
+    chat = ChatService(core, sessions)
+    await say(chat, "我要找人工")
+    [ask] = await say(chat, "同意")
+    assert ask.text == texts.CALLBACK_ASK_PHONE
+    await say(chat, "我要找人工", conversation="web:s2")
+    [saved] = await say(chat, "13800138000", conversation="web:s2")
+    assert "2026-00000" in saved.text
+    rows = await handoffs(sessions)
+    assert [r.contact for r in rows if r.status == "callback"] == ["13800138000"]
+
+
+async def test_a_question_typed_at_the_consent_prompt_is_answered(engine, answerer, clock):
+    sessions = sessionmaker(engine)
+    service = HandoffService(HandoffConfig(), sessions, clock, OfficeHours())
+    core = DialogueCore(NLU(), Responder(answerer), DbStateStore(sessions), service)
+    chat = ChatService(core, sessions)
+    await say(chat, "我要找人工")
+    replies = await say(chat, "复议要钱吗")
+    assert replies[-1].text != texts.CALLBACK_ASK_CONSENT
+    assert "不得向申请人收取任何费用" in replies[-1].text
+
+
+async def test_after_an_emergency_typed_text_still_shows_110(engine, answerer, clock):
+    sessions = sessionmaker(engine)
+    service = HandoffService(HandoffConfig(), sessions, clock, OfficeHours())
+    core = DialogueCore(NLU(), Responder(answerer), DbStateStore(sessions), service)
+    chat = ChatService(core, sessions)
+    first = await say(chat, "有人要打我")
+    assert "110" in first[0].text
+    assert first[-1].text == texts.CALLBACK_ASK_CONSENT
+    for typed in ("他还在门外 我好怕", "怎么办", "复议要钱吗"):
+        replies = await say(chat, typed)
+        assert "110" in replies[0].text, typed
+        assert all(r.text != texts.CALLBACK_ASK_CONSENT for r in replies), typed
+    calm = await say(chat, "警察来了 我现在安全了")
+    assert all("110" not in r.text for r in calm)
 
 
 async def test_declining_the_callback_stores_nothing(engine, answerer, clock):

@@ -6,11 +6,13 @@ import asyncio
 import logging
 
 import aiohttp
+import numpy as np
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from bot.nlu.client import NLUService, RasaClient
+from bot.nlu.decision import CLASSES, FEATURES, Decision
 from bot.types import Topic
 
 TOKEN = "test-token"  # noqa: S105
@@ -19,10 +21,10 @@ TOKEN = "test-token"  # noqa: S105
 def parse_result(text: str) -> dict:
     return {
         "text": text,
-        "intent": {"name": "admin_review_deadline", "confidence": 0.81},
+        "intent": {"name": "admin_review", "confidence": 0.81},
         "intent_ranking": [
-            {"name": "admin_review_deadline", "confidence": 0.81},
-            {"name": "admin_review_what", "confidence": 0.1},
+            {"name": "admin_review", "confidence": 0.81},
+            {"name": "other_court", "confidence": 0.1},
             {"name": "greet", "confidence": 0.09},
         ],
         "entities": [
@@ -90,7 +92,9 @@ def service(http, url, token=TOKEN, timeout=0.3, retry_after=0.0):
 async def test_rasa_answer_gives_the_topic_contract(fake, http):
     result = await service(http, fake.url).understand("請問被罰款了 通州 複議期限")
     assert result.topic is Topic.ADMIN_REVIEW
-    assert result.intent == "admin_review_deadline"
+    assert result.intent == "admin_review"
+    assert result.aspect == "deadline"
+    assert result.situation.district == "通州"
     assert result.confidence == pytest.approx(0.81)
     assert not result.degraded
     assert [e.value for e in result.entities] == ["罚款", "通州"]
@@ -163,11 +167,17 @@ async def test_empty_text_is_not_sent(fake, http):
     assert fake.calls == 0
 
 
-async def test_meta_intent_takes_the_service_its_text_names(fake, http):
+async def test_a_fitted_decision_picks_the_topic(fake, http):
     fake.mode = "greet"
-    nlu = service(http, fake.url)
+    # A decision that learnt: a text naming legal aid is about legal aid, whatever the model.
+    weights = np.zeros((len(FEATURES), len(CLASSES)))
+    weights[FEATURES.index("names_legal_aid"), CLASSES.index(Topic.LEGAL_AID)] = 10.0
+    bias = np.array([0.0, 0.0, 0.0, 1.0])
+    client = RasaClient(http, fake.url, TOKEN, 0.3)
+    nlu = NLUService(client, retry_after=0.0, decision=Decision(weights, bias))
     named = await nlu.understand("你好 我想问问法律援助")
-    assert (named.intent, named.topic) == ("greet", Topic.LEGAL_AID)
+    assert (named.intent, named.topic) == ("legal_aid", Topic.LEGAL_AID)
+    assert named.topic_confidence > 0.9
     plain = await nlu.understand("你好")
     assert (plain.intent, plain.topic) == ("greet", Topic.OTHER)
 
@@ -179,7 +189,7 @@ async def test_without_a_client_every_message_is_routed_by_keywords():
 
 async def test_danger_in_the_text_is_urgent_whatever_the_model_says(fake, http):
     result = await service(http, fake.url).understand("我妈刚被人打倒在地上流了好多血 复议")
-    assert result.intent == "admin_review_deadline"  # the fake model's answer
+    assert result.intent == "admin_review"  # the fake model's answer
     assert result.urgent
     calm = await service(http, fake.url).understand("被罚款了 复议期限")
     assert not calm.urgent

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.nlu.calibrate import decision_path
 from bot.rasa import training
 from bot.rasa.training import TrainingError, inputs_hash, model_path, train
 from bot.settings import Settings
@@ -51,6 +52,7 @@ def test_existing_model_is_reused_without_rasa(settings):
     target = model_path(settings)
     target.parent.mkdir()
     target.write_bytes(b"model")
+    decision_path(target).write_text("{}")  # fitted already
     assert train(settings) == target  # no .venv-rasa here: reuse must not need it
 
 

@@ -1,0 +1,138 @@
+"""A small learnt second opinion on danger, for what the rules' patterns do not word.
+
+Citizens describe danger in endless ways ("他给我发了张我家门口的照片，说我到了"); rules
+catch the common words, and this classifier — a logistic regression over character
+n-grams, trained at first use on `bot/nlu/data/danger_train*.jsonl` in a few seconds —
+catches the rest. Each clause is scored (`bot/nlu/danger.py` decides which clauses count),
+so a danger sentence inside a long legal story is not diluted by the story.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from bot.nlu.normalize import clean, to_simplified
+
+DATA = Path(__file__).parent / "data"
+MODELS = Path(__file__).resolve().parents[2] / "models"
+NGRAMS = (1, 2, 3)
+MIN_COUNT = 2
+_CLAUSE = re.compile(r"[，,。.！!？?；;…\n]+")
+_DIGITS = re.compile(r"\d+")
+
+
+def _grams(text: str) -> Iterable[str]:
+    text = f"^{text}$"
+    for n in NGRAMS:
+        for i in range(len(text) - n + 1):
+            yield text[i : i + n]
+
+
+def prepare(text: str) -> str:
+    """The form the classifier reads: simplified, NFKC, lower case, no spaces."""
+    # Digits carry no danger, and phone or ID numbers would be read as n-grams.
+    return _DIGITS.sub("#", re.sub(r"\s+", "", to_simplified(clean(text)).lower()))
+
+
+class DangerModel:
+    """Probability that a clause says someone is in danger now."""
+
+    def __init__(self, vocabulary: dict[str, int], weights: np.ndarray, bias: float) -> None:
+        self._vocabulary = vocabulary
+        self._weights = weights
+        self._bias = bias
+
+    def _vector(self, text: str) -> np.ndarray:
+        row = np.zeros(len(self._vocabulary))
+        for gram in _grams(text):
+            index = self._vocabulary.get(gram)
+            if index is not None:
+                row[index] = 1.0
+        norm = np.linalg.norm(row)
+        return row / norm if norm else row
+
+    def probability(self, text: str) -> float:
+        """Probability that one prepared clause says someone is in danger now."""
+        score = float(self._vector(_DIGITS.sub("#", text)) @ self._weights + self._bias)
+        return 1.0 / (1.0 + math.exp(-score))
+
+
+def train(
+    rows: list[tuple[str, bool]], l2: float = 1e-4, steps: int = 2000, rate: float = 8.0
+) -> DangerModel:
+    """Fit a class-balanced logistic regression by full-batch gradient descent."""
+    texts = [prepare(t) for t, _ in rows]
+    counts = Counter(g for t in texts for g in set(_grams(t)))
+    kept = sorted(g for g, n in counts.items() if n >= MIN_COUNT)
+    vocabulary = {g: i for i, g in enumerate(kept)}
+    model = DangerModel(vocabulary, np.zeros(len(vocabulary)), 0.0)
+    x = np.array([model._vector(t) for t in texts])
+    y = np.array([1.0 if label else 0.0 for _, label in rows])
+    positives = max(y.sum(), 1.0)
+    negatives = max(len(y) - y.sum(), 1.0)
+    sample = np.where(y == 1.0, len(y) / (2 * positives), len(y) / (2 * negatives))
+    w, b = np.zeros(x.shape[1]), 0.0
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(x @ w + b)))
+        grad = sample * (p - y) / len(y)
+        w -= rate * (x.T @ grad + l2 * w)
+        b -= rate * float(grad.sum())
+    return DangerModel(vocabulary, w, b)
+
+
+def load_rows(folder: Path = DATA) -> list[tuple[str, bool]]:
+    """The training rows of every `danger_train*.jsonl` file: (text, danger now)."""
+    items = []
+    for path in sorted(folder.glob("danger_train*.jsonl")):
+        with path.open(encoding="utf-8") as handle:
+            items += [json.loads(line) for line in handle if line.strip()]
+    return [(str(i["text"]), bool(i["danger"])) for i in items]
+
+
+def cache_path(models_dir: Path = MODELS) -> Path:
+    """Where the classifier trained from the current data and code is kept."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for path in sorted(DATA.glob("danger_train*.jsonl")):
+        digest.update(path.read_bytes())
+    return models_dir / f"danger-{digest.hexdigest()[:12]}.npz"
+
+
+def save(fitted: DangerModel, path: Path) -> None:
+    """Write the classifier's vocabulary and weights (atomically: tests run in parallel)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    grams = sorted(fitted._vocabulary, key=fitted._vocabulary.__getitem__)
+    partial = path.with_suffix(f".{os.getpid()}.npz")
+    np.savez(partial, grams=np.array(grams), weights=fitted._weights, bias=fitted._bias)
+    partial.replace(path)
+
+
+def load(path: Path) -> DangerModel:
+    """Read a classifier written by `save`."""
+    with np.load(path) as data:
+        grams = [str(g) for g in data["grams"]]
+        vocabulary = {g: i for i, g in enumerate(grams)}
+        return DangerModel(vocabulary, data["weights"], float(data["bias"]))
+
+
+@lru_cache(maxsize=1)
+def model() -> DangerModel:
+    """The classifier: read from the cache, or trained (a few seconds) and cached."""
+    path = cache_path()
+    if path.exists():
+        return load(path)
+    fitted = train(load_rows())
+    save(fitted, path)
+    for stale in path.parent.glob("danger-*.npz"):
+        if stale != path:
+            stale.unlink(missing_ok=True)
+    return fitted
