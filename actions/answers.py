@@ -103,7 +103,7 @@ class Answerer:
             cited = self._retriever.article(citation.law, citation.article)
             if cited is not None and (label := citation_label(cited)) not in sources:
                 sources.append(label)
-        districts = nlu.entity_values("district") if nlu else []
+        districts = [nlu.district] if nlu and nlu.district else []
         local = self._local(nlu.text if nlu else "", topic, [*districts, district or ""])
         if local:
             parts.append(local[0])

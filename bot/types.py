@@ -58,6 +58,11 @@ class NLUResult:
         """The values of every entity called `name`, in order of appearance."""
         return [e.value for e in self.entities if e.entity == name]
 
+    @property
+    def district(self) -> str | None:
+        """The district the citizen named: the situation's, else an extractor's entity."""
+        return self.situation.district or next(iter(self.entity_values("district")), None)
+
 
 @dataclass(frozen=True, slots=True)
 class Button:

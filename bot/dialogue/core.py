@@ -239,9 +239,8 @@ class DialogueCore:
 
     @staticmethod
     def _remember(state: ConversationState, nlu: NLUResult) -> ConversationState:
-        districts = nlu.entity_values("district")
         topic = nlu.topic.value if nlu.topic is not Topic.OTHER else state.topic
-        return state.with_(topic=topic, district=districts[0] if districts else state.district)
+        return state.with_(topic=topic, district=nlu.district or state.district)
 
     @staticmethod
     def _offer_resume(replies: list[Reply]) -> list[Reply]:

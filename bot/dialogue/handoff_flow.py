@@ -27,6 +27,27 @@ def channel_of(conversation: str) -> str:
     return {"tg": "telegram", "web": "web"}.get(prefix, prefix)
 
 
+def _facts(nlu: NLUResult) -> dict[str, list[str]]:
+    """What the operator's summary shows of the citizen's situation, by kind."""
+    found: dict[str, list[str]] = {}
+    for e in nlu.entities:
+        found.setdefault(e.entity, []).append(e.value)
+    situation = nlu.situation
+    facts = {
+        "district": [situation.district] if situation.district else [],
+        "admin_act": [situation.act] if situation.act else [],
+        "other_side": [p.body or p.phrase for p in situation.parties],
+        "group": list(situation.groups),
+        "amount": [a.phrase for a in situation.amounts],
+        "date": [d.moment.phrase for d in situation.dates],
+    }
+    for key, values in facts.items():
+        for value in values:
+            if value not in found.setdefault(key, []):
+                found[key].append(value)
+    return {k: v for k, v in found.items() if v}
+
+
 def _without(flow: dict[str, Any], *keys: str) -> dict[str, Any]:
     return {k: v for k, v in flow.items() if k not in keys}
 
@@ -41,9 +62,7 @@ class HandoffFlow:
         self, conversation: str, state: ConversationState, reason: str, nlu: NLUResult | None = None
     ) -> tuple[ConversationState, list[Reply]]:
         """Begin a handoff for `reason`; urgent ones are queued at once."""
-        entities: dict[str, list[str]] = {}
-        for e in nlu.entities if nlu else ():
-            entities.setdefault(e.entity, []).append(e.value)
+        entities = _facts(nlu) if nlu else {}
         # The citizen's last question about a service says what the matter is.
         last = await self.service.last_question(conversation)
         intent = nlu.intent if nlu and nlu.intent != "request_human" else None
@@ -83,9 +102,8 @@ class HandoffFlow:
                 return await self.on_button(conversation, state, "callback:no")
             return None
         if step == "district":
-            districts = nlu.entity_values("district")
-            if districts:
-                intake["district"] = districts[0]
+            if nlu.district:
+                intake["district"] = nlu.district
             elif len(text) <= MAX_DISTRICT:
                 intake["district"] = text
             elif not intake.get("description"):

@@ -195,7 +195,7 @@ class NLUService:
             topic = max(probabilities, key=lambda t: probabilities[t])
             topic_confidence = probabilities[topic]
         intent, confidence = topics.best_intent(ranking, topic)
-        routed = by_statute(topic, intent, situation)
+        routed = by_statute(topic, intent, situation, model_text)
         if routed is not topic:
             topic, (intent, confidence) = routed, topics.best_intent(ranking, routed)
         danger = detect(text)

@@ -46,7 +46,7 @@ def crossval(settings: Settings, folds: int = 3) -> int:
             raise TrainingError(f"rasa test nlu failed (exit {done.returncode})")
         report = json.loads(report_path.read_text(encoding="utf-8"))
     intents = {k: v for k, v in report.items() if isinstance(v, dict) and "f1-score" in v}
-    intents = {k: v for k, v in intents.items() if k not in ("macro avg", "weighted avg")}
+    intents = {k: v for k, v in intents.items() if not k.endswith(" avg")}
     print(f"{'intent':<16}{'precision':>10}{'recall':>10}{'f1':>10}{'n':>6}")
     for name, row in sorted(intents.items(), key=lambda kv: kv[1]["f1-score"]):
         print(

@@ -44,7 +44,9 @@ async def test_evaluate_prints_matrix_scores_and_one_summary_line(
     assert code == 0, err
     assert "confusion matrix" in out
     lines = out.strip().splitlines()
-    assert re.fullmatch(r"macro_f1=\d\.\d{3} answer_hit=(\d\.\d{3}|n/a) n=3", lines[-1])
+    assert re.fullmatch(
+        r"macro_f1=\d\.\d{3} lenient_macro_f1=\d\.\d{3} answer_hit=(\d\.\d{3}|n/a) n=3", lines[-1]
+    )
     assert rasa.token not in out + err
 
 

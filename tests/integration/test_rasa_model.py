@@ -53,13 +53,12 @@ async def test_rasa_listens_on_loopback_only(rasa):
     assert all(addr.ip == "127.0.0.1" for addr in listening)
 
 
-async def test_entities_are_extracted(nlu):
+async def test_the_situation_is_read_with_the_topic(nlu):
     result = await nlu.understand("我在通州，两个月前被城管罚款了，还能复议吗")
-    names = {e.entity for e in result.entities}
-    assert "district" in names
-    assert "通州" in result.entity_values("district") or "通州区" in result.entity_values(
-        "district"
-    )
+    assert result.topic is Topic.ADMIN_REVIEW
+    assert result.district == "通州"
+    assert result.situation.act == "罚款"
+    assert result.situation.learnt_of_act() is not None
 
 
 async def test_the_test_split_reaches_the_target(dialogue, project_root):
@@ -90,3 +89,30 @@ async def test_court_mediation_documents_never_get_the_people_s_mediation_answer
     assert turn.nlu.topic is not Topic.MEDIATION, text
     said = "\n".join(r.text for r in turn.replies)
     assert "【什么是人民调解" not in said and "【怎么申请人民调解" not in said
+
+
+PLAIN_WORDS = [
+    ("城管把我摆摊的三轮车和货都拉走了", Topic.ADMIN_REVIEW),
+    ("镇里来了一帮人把我家的棚子推倒了，也没给个说法", Topic.ADMIN_REVIEW),
+    ("民警当场罚了我两百块现金，也没开票", Topic.ADMIN_REVIEW),
+    ("复议要交钱吗 谢谢了", Topic.ADMIN_REVIEW),
+    ("法援怎么申请啊 先这样 再见", Topic.LEGAL_AID),
+    ("楼上天天半夜剁东西，说了好几次也不听，能找人来调一下吗 谢谢", Topic.MEDIATION),
+]
+
+
+@pytest.mark.parametrize(("text", "topic"), PLAIN_WORDS, ids=range(len(PLAIN_WORDS)))
+async def test_plain_words_and_polite_endings_keep_their_service(nlu, text, topic):
+    assert (await nlu.understand(text)).topic is topic
+
+
+async def test_indirect_danger_puts_110_first(dialogue):
+    turn = await dialogue.handle_text("邻居拿着镰刀站在我家门口，嘴里骂个不停", "danger-1")
+    assert "110" in turn.replies[0].text
+    follow = await dialogue.handle_text("他还在外面，我好怕", "danger-1")
+    assert "110" in follow.replies[0].text
+
+
+async def test_a_question_in_english_is_told_the_service_is_in_chinese(dialogue):
+    turn = await dialogue.handle_text("How can I get a free lawyer in China?", "english-1")
+    assert "Chinese" in turn.replies[-1].text and "12348" in turn.replies[-1].text

@@ -90,6 +90,15 @@ def parts(engine, answerer, clock):
     return chat, service, sessions
 
 
+@pytest.fixture
+def unstaffed(engine, answerer, clock):
+    """A deployment without operators: a citizen asking for a person gets a callback."""
+    sessions = sessionmaker(engine)
+    service = HandoffService(HandoffConfig(), sessions, clock, OfficeHours())
+    core = DialogueCore(NLU(), Responder(answerer), DbStateStore(sessions), service)
+    return ChatService(core, sessions), sessions
+
+
 counter = iter(range(10_000))
 
 
@@ -271,11 +280,8 @@ async def test_without_an_operators_group_a_callback_is_stored_with_consent(
     assert (row.status, row.contact) == ("callback", "13800138000")
 
 
-async def test_typed_consent_and_a_typed_number_count_like_the_buttons(engine, answerer, clock):
-    sessions = sessionmaker(engine)
-    service = HandoffService(HandoffConfig(), sessions, clock, OfficeHours())
-    core = DialogueCore(NLU(), Responder(answerer), DbStateStore(sessions), service)
-    chat = ChatService(core, sessions)
+async def test_typed_consent_and_a_typed_number_count_like_the_buttons(unstaffed):
+    chat, sessions = unstaffed
     await say(chat, "我要找人工")
     [ask] = await say(chat, "同意")
     assert ask.text == texts.CALLBACK_ASK_PHONE
@@ -286,22 +292,16 @@ async def test_typed_consent_and_a_typed_number_count_like_the_buttons(engine, a
     assert [r.contact for r in rows if r.status == "callback"] == ["13800138000"]
 
 
-async def test_a_question_typed_at_the_consent_prompt_is_answered(engine, answerer, clock):
-    sessions = sessionmaker(engine)
-    service = HandoffService(HandoffConfig(), sessions, clock, OfficeHours())
-    core = DialogueCore(NLU(), Responder(answerer), DbStateStore(sessions), service)
-    chat = ChatService(core, sessions)
+async def test_a_question_typed_at_the_consent_prompt_is_answered(unstaffed):
+    chat, _ = unstaffed
     await say(chat, "我要找人工")
     replies = await say(chat, "复议要钱吗")
     assert replies[-1].text != texts.CALLBACK_ASK_CONSENT
     assert "不得向申请人收取任何费用" in replies[-1].text
 
 
-async def test_after_an_emergency_typed_text_still_shows_110(engine, answerer, clock):
-    sessions = sessionmaker(engine)
-    service = HandoffService(HandoffConfig(), sessions, clock, OfficeHours())
-    core = DialogueCore(NLU(), Responder(answerer), DbStateStore(sessions), service)
-    chat = ChatService(core, sessions)
+async def test_after_an_emergency_typed_text_still_shows_110(unstaffed):
+    chat, _ = unstaffed
     first = await say(chat, "有人要打我")
     assert "110" in first[0].text
     assert first[-1].text == texts.CALLBACK_ASK_CONSENT

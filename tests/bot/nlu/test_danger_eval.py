@@ -1,0 +1,42 @@
+"""The danger detector against its own labelled sets (written apart from its rules and data)."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.nlu.danger_eval import main, score
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+def test_the_tuning_split_where_the_threshold_was_chosen():
+    result = score(DATA / "danger_tune.jsonl")
+    assert result.n >= 100
+    assert result.recall >= 0.95
+    assert result.precision >= 0.95
+
+
+def test_the_test_split_misses_no_more_than_one_danger_in_twenty():
+    # Precision on this split is reported by `make eval-danger`, not held here: see the
+    # closing note of the issue "Understand real citizens".
+    result = score(DATA / "danger_test.jsonl")
+    assert result.n >= 100
+    assert result.recall >= 0.95
+
+
+def test_the_command_prints_one_summary_line_per_file(capsys):
+    assert main([str(DATA / "danger_tune.jsonl")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith("danger_tune.jsonl")
+    assert out[-1].startswith("danger_recall=")
+
+
+def test_the_command_needs_a_file():
+    assert main([]) == 2
+
+
+@pytest.mark.parametrize("name", ["danger_tune.jsonl", "danger_test.jsonl"])
+def test_both_kinds_are_in_each_split(name):
+    rows = (DATA / name).read_text(encoding="utf-8").splitlines()
+    assert sum('"danger": true' in r for r in rows) >= 50
+    assert sum('"danger": false' in r for r in rows) >= 50
