@@ -39,7 +39,7 @@ _FIGURES = _rx(
     r"得要死|要死要活|死活|要命|老命|往死路上[逼推]|逼上[绝死]路|打死[也都]不|想死你|想死我了|打到底|杠上",
     r"被?砍价砍得?|[杀砍]价|杀熟|杀[毒虫菌](?!剂)|杀[鸡鱼猪青]|秒杀|[抹扼]杀|砍[柴树单]|帮.{0,2}砍一刀",
     r"砍了?(?:我|我们)?的?(?:工资|预算|奖金|提成|绩效|经费|补贴|项目)",
-    r"(?:关|锁)在(?:门外|外面|外边)|进不去|换了?锁|一刀切|刀削面|刀子嘴|枪手|跳楼(?:价|甩卖|大甩卖)|烧炭取暖|捅(?:到|出去|破|娄子)|踢出|绑定",
+    r"打[^，。！？\s]{0,3}电话|(?:关|锁)在(?:门外|外面|外边)|进不去|换了?锁|一刀切|刀削面|刀子嘴|枪手|跳楼(?:价|甩卖|大甩卖)|烧炭取暖|捅(?:到|出去|破|娄子)|踢出|绑定",
     r"打(?:了|过|个|了个|了一个)?(?:工|车|官司|电话|听|卡|折|扰|算|扫|印|包|开|字|款|钱|针|牌|麻将"
     r"|游戏|[^，。！？\s]{0,2}球|交道|招呼|水漂|欠条|借条|白条|呼噜|哈欠|喷嚏|嗝|瞌睡|疫苗|点滴|吊针|压|击|败|\d+)",
     r"火[车锅腿柴化葬爆气]|[发上恼]火|药[店房费]|[献验抽]血|血[压糖型脂]",
@@ -263,7 +263,7 @@ SAFE_NOW = _rx(
 _KIND_WORDS: tuple[tuple[DangerKind, re.Pattern[str]], ...] = (
     (
         DangerKind.SELF_HARM,
-        _rx(r"死|活|结束|了结|药|跳|割|划|走了|世界|对不起|撑不|绝望|痛苦|遗言"),
+        _rx(r"死|不想活|活着|结束|了结|药|跳|割|划|我走了|走了以后|世界|对不起|撑不|绝望|痛苦|遗言"),
     ),
     (DangerKind.FIRE, _rx(r"火|烟|煤气|燃气|天然气|汽油|打火机")),
     (DangerKind.MEDICAL, _rx(r"血|晕|昏|吐|疼|痛|摔|动不了|说不出话|呼吸|喘|抽搐|卡在|骨折|变形")),
@@ -295,9 +295,14 @@ def detect(text: str, *, after_danger: bool = False) -> Danger | None:
     neutral = _FIGURES.sub(_NEUTRAL, _NUMBER.sub("#", prepared))
     clauses = [c for c in _CLAUSE.split(neutral) if c]
     classifier = model()
+    # A clause is over when it says so, or when the next one settles it ("…，已经和解了").
+    over = {
+        c for i, c in enumerate(clauses)
+        if _over(c) or (i + 1 < len(clauses) and _SETTLED.search(clauses[i + 1]))
+    }  # fmt: skip
     for span, parts in _spans(clauses):
         # The classifier does not read tense or relief; the rules' time words do.
-        if any(_over(part) for part in parts) or len(span) < MIN_SPAN:
+        if any(part in over for part in parts) or len(span) < MIN_SPAN:
             continue
         probability = classifier.probability(span)
         if question and not any(_NOW.search(part) for part in parts):

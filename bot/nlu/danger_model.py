@@ -20,11 +20,14 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import yaml
 
 from bot.nlu.normalize import clean, to_simplified
 
 DATA = Path(__file__).parent / "data"
 MODELS = Path(__file__).resolve().parents[2] / "models"
+NLU_DATA = Path(__file__).resolve().parents[2] / "nlu_data"
+HOTLINE_EVERY = 3
 NGRAMS = (1, 2, 3)
 MIN_COUNT = 2
 _CLAUSE = re.compile(r"[，,。.！!？?；;…\n]+")
@@ -76,16 +79,19 @@ def train(
     kept = sorted(g for g, n in counts.items() if n >= MIN_COUNT)
     vocabulary = {g: i for i, g in enumerate(kept)}
     model = DangerModel(vocabulary, np.zeros(len(vocabulary)), 0.0)
-    x = np.array([model._vector(t) for t in texts])
-    y = np.array([1.0 if label else 0.0 for _, label in rows])
-    positives = max(y.sum(), 1.0)
-    negatives = max(len(y) - y.sum(), 1.0)
-    sample = np.where(y == 1.0, len(y) / (2 * positives), len(y) / (2 * negatives))
-    w, b = np.zeros(x.shape[1]), 0.0
+    x = np.array([model._vector(t) for t in texts], dtype=np.float32)
+    # float32 throughout: a float64 term would copy the whole matrix at every step.
+    y = np.array([1.0 if label else 0.0 for _, label in rows], dtype=np.float32)
+    positives = max(float(y.sum()), 1.0)
+    negatives = max(len(y) - float(y.sum()), 1.0)
+    sample = np.where(y == 1.0, len(y) / (2 * positives), len(y) / (2 * negatives)).astype(
+        np.float32
+    )
+    w, b = np.zeros(x.shape[1], dtype=np.float32), 0.0
     for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-(x @ w + b)))
-        grad = sample * (p - y) / len(y)
-        w -= rate * (x.T @ grad + l2 * w)
+        p = 1.0 / (1.0 + np.exp(-(x @ w + np.float32(b))))
+        grad = sample * (p - y) / np.float32(len(y))
+        w -= np.float32(rate) * (x.T @ grad + np.float32(l2) * w)
         b -= rate * float(grad.sum())
     return DangerModel(vocabulary, w, b)
 
@@ -99,10 +105,29 @@ def load_rows(folder: Path = DATA) -> list[tuple[str, bool]]:
     return [(str(i["text"]), bool(i["danger"])) for i in items]
 
 
+def hotline_rows(every: int = HOTLINE_EVERY) -> list[tuple[str, bool]]:
+    """Ordinary questions from the NLU training data, as examples of no danger.
+
+    What citizens tell a legal hotline is full of force used by others — 城管把车拉走了,
+    镇上把棚子推了 — that is no emergency; without these the classifier takes such acts for
+    danger. Every `every`-th service or legal-area example is taken, so training stays short;
+    one the danger rules would flag is left out.
+    """
+    from bot.nlu.danger import by_rules  # the rules import this module lazily
+
+    texts = []
+    for path in sorted(NLU_DATA.glob("*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            intent = str(block.get("intent", ""))
+            if intent in ("mediation", "legal_aid", "admin_review") or intent.startswith("other_"):
+                texts += [line[2:] for line in block["examples"].splitlines() if line.strip()]
+    return [(t, False) for t in texts[::every] if by_rules(t) is None]
+
+
 def cache_path(models_dir: Path = MODELS) -> Path:
     """Where the classifier trained from the current data and code is kept."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    for path in sorted(DATA.glob("danger_train*.jsonl")):
+    for path in [*sorted(DATA.glob("danger_train*.jsonl")), *sorted(NLU_DATA.glob("*.yml"))]:
         digest.update(path.read_bytes())
     return models_dir / f"danger-{digest.hexdigest()[:12]}.npz"
 
@@ -130,7 +155,7 @@ def model() -> DangerModel:
     path = cache_path()
     if path.exists():
         return load(path)
-    fitted = train(load_rows())
+    fitted = train(load_rows() + hotline_rows())
     save(fitted, path)
     for stale in path.parent.glob("danger-*.npz"):
         if stale != path:
