@@ -52,6 +52,10 @@ class Situation:
             for event in self.dates:
                 if event.meaning == meaning:
                     return event
+        # "城管把车拉走了，上个月20号的事": the one date told, with nothing else it could
+        # belong to, is the act's. Two dates, or a wage, loan or job date, are not guessed at.
+        if len(self.dates) == 1 and self.dates[0].meaning == "other":
+            return self.dates[0]
         return None
 
 

@@ -351,3 +351,16 @@ def test_traditional_characters_are_read_too():
 
 def test_nothing_in_an_empty_message():
     assert extract("", TODAY) == Situation()
+
+
+def test_a_lone_date_beside_an_act_is_the_act_s():
+    told = extract("城管把我摆摊的三轮车拉走了，上个月20号的事", dt.date(2026, 12, 2))
+    assert told.act is not None
+    assert told.learnt_of_act() is not None
+    assert told.learnt_of_act().moment.date == dt.date(2026, 11, 20)
+    moment = Moment(When.EXACT, dt.date(2026, 11, 20), "11月20日")
+    other = DatedEvent("other", moment)
+    # Two dates of no known meaning: which one is the act's is not guessed.
+    assert Situation(act="罚款", dates=(other, other)).learnt_of_act() is None
+    assert Situation(act="罚款", dates=(other,)).learnt_of_act() == other
+    assert Situation(act=None, dates=(other,)).learnt_of_act() is None
