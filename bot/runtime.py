@@ -24,6 +24,7 @@ from bot.handoff.config import build_handoff
 from bot.handoff.service import HandoffService
 from bot.nlu.calibrate import load_decision
 from bot.nlu.client import NLUService, RasaClient
+from bot.nlu.danger_model import model as danger_model
 from bot.rasa.server import RasaServer
 from bot.rasa.training import model_path, train
 from bot.settings import Settings
@@ -68,6 +69,8 @@ async def services(settings: Settings) -> AsyncIterator[Services]:
             model = await asyncio.to_thread(train, settings)
             rasa = await stack.enter_async_context(RasaServer(settings, model))
             url, token = rasa.url, rasa.token
+        # Loaded (or trained, half a minute) before the first citizen, off the event loop.
+        await asyncio.to_thread(danger_model)
         decision = load_decision(model)
         if decision is None:
             log.warning(
