@@ -16,10 +16,12 @@ from bot.rasa.batch import parse_batch, ranking
 from bot.settings import PROJECT_ROOT, Settings
 from bot.types import Topic
 
-TUNE = PROJECT_ROOT / "tests" / "data" / "routing_tune.jsonl"
+DATA = PROJECT_ROOT / "tests" / "data"
+# The tuning split and its supplements (routing_tune_*.jsonl): every choice is made on these.
+TUNE = tuple(sorted(DATA.glob("routing_tune*.jsonl")))
 # Whatever changes what the decision reads changes the file it is kept in.
 _SOURCES = (
-    TUNE,
+    *TUNE,
     Path(decision.__file__),
     PROJECT_ROOT / "bot" / "nlu" / "evidence.py",
     PROJECT_ROOT / "bot" / "nlu" / "situation.py",
@@ -48,7 +50,7 @@ def calibrate(settings: Settings, model: Path, *, force: bool = False) -> Path:
     target = decision_path(model)
     if target.exists() and not force:
         return target
-    rows = load_rows(TUNE)
+    rows = [row for path in TUNE for row in load_rows(path)]
     texts = [str(r["text"]) for r in rows]
     print(f"==> fitting the topic decision on {len(rows)} tuning questions", flush=True)
     started = time.monotonic()
@@ -58,7 +60,8 @@ def calibrate(settings: Settings, model: Path, *, force: bool = False) -> Path:
         for t, p in zip(texts, parsed, strict=True)
     ]
     fitted = decision.fit(x, [Topic(str(r["topic"])) for r in rows])
-    about = {"fitted_on": str(TUNE.relative_to(PROJECT_ROOT)), "n": len(rows), "model": model.name}
+    names = [str(path.relative_to(PROJECT_ROOT)) for path in TUNE]
+    about = {"fitted_on": names, "n": len(rows), "model": model.name}
     fitted.to_json(target, about)
     for stale in model.parent.glob(f"{model.name.removesuffix('.tar.gz')}.decision-*.json"):
         if stale != target:
