@@ -31,8 +31,8 @@ lint: install
 eval: train         ## routing scores on the test split (no setting is chosen on it)
 	@$(PY) -m bot evaluate tests/data/routing_test.jsonl
 
-eval-tune: train    ## routing scores on the tuning split (the topic decision is fitted on it)
-	@$(PY) -m bot evaluate tests/data/routing_tune.jsonl
+eval-tune: train    ## routing scores on the tuning files (the topic decision is fitted on them)
+	@for f in tests/data/routing_tune*.jsonl; do $(PY) -m bot evaluate $$f || exit 1; done
 
 eval-real: train    ## routing scores on real citizens' questions (measure only, never train on it)
 	@$(PY) -m bot evaluate ../shared/eval/real_questions_dev.jsonl
