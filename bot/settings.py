@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     # Whether operators also take handoffs in the web console (/staff/queue); unset: yes
     # when an enabled operator account exists at start-up (`python -m bot user add`).
     handoff_web_desk: bool | None = None
+    # Whether staff call back citizens who leave a number when no operator is online.
+    # Off: the bot promises no callback and points to 12348 instead.
+    callback_desk: bool = False
     # Working periods on working days; holidays and adjusted workdays from chinese-calendar.
     office_hours: str = "09:00-12:00,13:30-17:30"
     office_timezone: str = "Asia/Shanghai"

@@ -76,6 +76,9 @@ class HandoffFlow:
             "district": state.district,
             "description": description or (last[0] if last else None),
         }
+        if not self.service.staffed and not self.service.config.callback_desk:
+            # No person here and nobody to call back: say so, and where a person is.
+            return state, [Reply(texts.NO_HUMAN_HERE)]
         if not self.service.staffed:
             intake["step"] = "consent"
             flow = {**state.flow, "intake": intake}

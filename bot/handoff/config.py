@@ -41,6 +41,7 @@ def build_handoff(
         reply_within=dt.timedelta(minutes=settings.handoff_reply_minutes),
         idle_close=dt.timedelta(hours=settings.handoff_idle_hours),
         canned=load_canned(settings.canned_replies),
+        callback_desk=settings.callback_desk,
     )
     hours = OfficeHours(settings.office_hours, settings.office_timezone)
     return HandoffService(config, sessions, clock or SystemClock(), hours)

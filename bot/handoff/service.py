@@ -57,6 +57,9 @@ class HandoffConfig:
     reply_within: dt.timedelta = dt.timedelta(minutes=15)
     idle_close: dt.timedelta = dt.timedelta(hours=24)
     canned: dict[str, str] = field(default_factory=dict)
+    # Staff who call back citizens when no operator is online; without them no callback
+    # is offered, so none is promised.
+    callback_desk: bool = False
 
 
 def rating_buttons(handoff_id: int) -> tuple[Button, ...]:

@@ -263,7 +263,9 @@ SAFE_NOW = _rx(
 _KIND_WORDS: tuple[tuple[DangerKind, re.Pattern[str]], ...] = (
     (
         DangerKind.SELF_HARM,
-        _rx(r"死|不想活|活着|结束|了结|药|跳|割|划|我走了|走了以后|世界|对不起|撑不|绝望|痛苦|遗言"),
+        _rx(
+            r"死|不想活|活着|结束|了结|药|跳|割|划|我走了|走了以后|世界|对不起|撑不|绝望|痛苦|遗言"
+        ),
     ),
     (DangerKind.FIRE, _rx(r"火|烟|煤气|燃气|天然气|汽油|打火机")),
     (DangerKind.MEDICAL, _rx(r"血|晕|昏|吐|疼|痛|摔|动不了|说不出话|呼吸|喘|抽搐|卡在|骨折|变形")),

@@ -94,7 +94,7 @@ def parts(engine, answerer, clock):
 def unstaffed(engine, answerer, clock):
     """A deployment without operators: a citizen asking for a person gets a callback."""
     sessions = sessionmaker(engine)
-    service = HandoffService(HandoffConfig(), sessions, clock, OfficeHours())
+    service = HandoffService(HandoffConfig(callback_desk=True), sessions, clock, OfficeHours())
     core = DialogueCore(NLU(), Responder(answerer), DbStateStore(sessions), service)
     return ChatService(core, sessions), sessions
 
@@ -265,7 +265,7 @@ async def test_without_an_operators_group_a_callback_is_stored_with_consent(
     engine, answerer, clock
 ):
     sessions = sessionmaker(engine)
-    service = HandoffService(HandoffConfig(), sessions, clock, OfficeHours())
+    service = HandoffService(HandoffConfig(callback_desk=True), sessions, clock, OfficeHours())
     core = DialogueCore(NLU(), Responder(answerer), DbStateStore(sessions), service)
     chat = ChatService(core, sessions)
     [ask] = await say(chat, "我要找人工")
@@ -278,6 +278,22 @@ async def test_without_an_operators_group_a_callback_is_stored_with_consent(
     assert "2026-000001" in saved.text and "12348" in saved.text
     [row] = await handoffs(sessions)
     assert (row.status, row.contact) == ("callback", "13800138000")
+
+
+async def test_without_operators_or_a_callback_desk_nothing_is_promised(engine, answerer, clock):
+    sessions = sessionmaker(engine)
+    service = HandoffService(HandoffConfig(), sessions, clock, OfficeHours())
+    core = DialogueCore(NLU(), Responder(answerer), DbStateStore(sessions), service)
+    chat = ChatService(core, sessions)
+    [said] = await say(chat, "我要找人工")
+    assert said.text == texts.NO_HUMAN_HERE
+    assert "回电" in said.text and "12348" in said.text and not said.buttons
+    # The next message is answered as usual: no intake waits for an answer.
+    replies = await say(chat, "复议要钱吗")
+    assert "不得向申请人收取任何费用" in replies[-1].text
+    assert await handoffs(sessions) == []
+    urgent = await say(chat, "有人要打我")
+    assert "110" in urgent[0].text and urgent[-1].text == texts.NO_HUMAN_HERE
 
 
 async def test_typed_consent_and_a_typed_number_count_like_the_buttons(unstaffed):
@@ -315,7 +331,7 @@ async def test_after_an_emergency_typed_text_still_shows_110(unstaffed):
 
 async def test_declining_the_callback_stores_nothing(engine, answerer, clock):
     sessions = sessionmaker(engine)
-    service = HandoffService(HandoffConfig(), sessions, clock, OfficeHours())
+    service = HandoffService(HandoffConfig(callback_desk=True), sessions, clock, OfficeHours())
     core = DialogueCore(NLU(), Responder(answerer), DbStateStore(sessions), service)
     chat = ChatService(core, sessions)
     await say(chat, "我要找人工")
