@@ -76,16 +76,15 @@ class Responder:
 
     def _service(self, nlu: NLUResult, district: str | None) -> Reply:
         confident = not (nlu.uncertain or nlu.degraded)
-        card = f"{nlu.topic.value}_{nlu.aspect}" if nlu.aspect else None
-        entry = self._answers.faq(card) if card else None
-        if entry is not None and card is not None and confident:
-            return self._answers.for_intent(card, nlu, district=district)
+        entry = self._answers.faq(f"{nlu.topic.value}_{nlu.aspect}") if nlu.aspect else None
+        if entry is not None and confident:
+            return self._answers.for_intent(entry.intent, nlu, district=district)
         found = self._answers.from_corpus(nlu)
         if found is not None:
             return found
-        if entry is not None and card is not None:
+        if entry is not None:
             prefix = texts.UNDERSTOOD_AS.format(title=entry.title)
-            return self._answers.for_intent(card, nlu, prefix=prefix, district=district)
+            return self._answers.for_intent(entry.intent, nlu, prefix=prefix, district=district)
         # A keyword-routed message: the service's overview.
         return self._answers.for_intent(f"{nlu.topic.value}_what", nlu, district=district)
 

@@ -27,6 +27,11 @@ def channel_of(conversation: str) -> str:
     return {"tg": "telegram", "web": "web"}.get(prefix, prefix)
 
 
+def _digits(text: str) -> str:
+    """A typed phone number without the spaces, dashes and brackets people put in it."""
+    return re.sub(r"[\s\-()（）]", "", text)
+
+
 def _facts(nlu: NLUResult) -> dict[str, list[str]]:
     """What the operator's summary shows of the citizen's situation, by kind."""
     found: dict[str, list[str]] = {}
@@ -96,7 +101,7 @@ class HandoffFlow:
         if step == "consent":
             # Typed answers count like the buttons; anything else is answered as a
             # message, and the buttons stay where they are.
-            digits = re.sub(r"[\s\-()（）]", "", text)
+            digits = _digits(text)
             if _PHONE.match(digits):
                 return await self._callback(conversation, state, intake, digits)
             if _YES.match(text):
@@ -114,7 +119,7 @@ class HandoffFlow:
         elif step == "description":
             intake["description"] = text[:1000]
         elif step == "phone":
-            digits = re.sub(r"[\s\-()（）]", "", text)
+            digits = _digits(text)
             if _PHONE.match(digits) is None:
                 return state, [Reply(texts.CALLBACK_BAD_PHONE, (CANCEL,))]
             return await self._callback(conversation, state, intake, digits)
@@ -225,4 +230,4 @@ SKIP_COMMENT = Button(texts.HANDOFF_SKIP_BUTTON, "rate:skip")
 
 def is_phone(text: str) -> bool:
     """Whether a text is a phone number the bureau can call back."""
-    return _PHONE.match(re.sub(r"[\s\-()（）]", "", text)) is not None
+    return _PHONE.match(_digits(text)) is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.nlu.danger import SAFE_NOW, by_rules, detect
+from bot.nlu.danger import SAFE_NOW, by_rules
 from bot.nlu.normalize import for_model
 from bot.types import NLUResult
 
@@ -25,7 +25,9 @@ def track(flow: dict[str, Any], nlu: NLUResult) -> tuple[dict[str, Any], str | N
         return {**rest, KEY: {"kind": kind, "quiet": 0}}, kind
     if not isinstance(active, dict):
         return flow, None
-    follow = detect(nlu.text, after_danger=True)
+    # The classifier already judged this text (nlu.danger); only the follow-up patterns
+    # that count after an emergency are left to read.
+    follow = by_rules(nlu.text, after_danger=True)
     if follow is not None:
         return {**rest, KEY: {"kind": follow.kind.value, "quiet": 0}}, follow.kind.value
     quiet = int(active.get("quiet", 0)) + 1
