@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: install train run test lint audit eval eval-tune eval-real eval-cv eval-danger bench bench-stats bench-chat bench-soak bench-faults clean
+.PHONY: install train run test lint audit eval eval-tune eval-real eval-cv eval-danger eval-answers eval-answers-tune bench bench-stats bench-chat bench-soak bench-faults clean
 
 install:            ## both environments (skipped when the pins are unchanged) and a Chinese font
 	@scripts/ensure-venv.sh bot
@@ -37,11 +37,17 @@ eval-tune: train    ## routing scores on the tuning files (the topic decision is
 eval-real: train    ## routing scores on real citizens' questions (measure only, never train on it)
 	@$(PY) -m bot evaluate ../shared/eval/real_questions_dev.jsonl
 
+eval-answers: train ## which bank entry answers each golden question (test split: no choice made on it)
+	@$(PY) -m bot evaluate tests/data/answers_test.jsonl
+
+eval-answers-tune: train ## the same on the golden tuning split, where the finder's settings were chosen
+	@$(PY) -m bot evaluate tests/data/answers_tune.jsonl
+
 eval-cv: install    ## 3-fold cross-validated intent accuracy (rasa test nlu)
 	@$(PY) -m bot crossval --folds 3
 
 eval-danger: install ## the danger detector's recall and precision on its own test set
-	@$(PY) -m bot.nlu.danger_eval tests/data/danger_tune.jsonl tests/data/danger_test.jsonl
+	@$(PY) -m bot.nlu.danger_eval tests/data/danger_tune.jsonl tests/data/danger_tune_2.jsonl tests/data/danger_tune_3.jsonl tests/data/danger_test.jsonl
 
 bench: train
 	@$(PY) bench/nlu.py

@@ -55,10 +55,41 @@ def _ask(step: int) -> Reply:
     return Reply(f"（{step + 1}/3）{question}", tuple(buttons))
 
 
-def start() -> tuple[Step, Reply]:
-    """A fresh form and its first question."""
-    first = _ask(0)
-    return {"step": 0, "answers": {}}, Reply(f"{texts.CHECK_INTRO}\n\n{first.text}", first.buttons)
+# What a citizen's own story can settle before the form asks: facts, never a "no".
+_TOLD = {"matter": ("criminal", "listed", "abuse"), "group": ("exempt_group", "relief", "migrant",
+         "special"), "means": ("cannot",)}  # fmt: skip
+
+
+def start(told: str = "") -> tuple[Step | None, list[Reply]]:
+    """The form begun from what the citizen already said: only the questions left are asked."""
+    answers = {}
+    for key, _, options in _QUESTIONS:
+        known = {value: options[value] for value in _TOLD[key]}
+        value = _match(told, known) if told else None
+        if value is not None:
+            answers[key] = value
+    state, reply = _proceed(answers)
+    lead = [texts.CHECK_INTRO]
+    if answers:
+        labels = "；".join(options[answers[k]][0] for k, _, options in _QUESTIONS if k in answers)
+        lead.append(texts.CHECK_ALREADY_TOLD.format(facts=labels))
+    return state, [Reply("\n\n".join([*lead, reply.text]), reply.buttons, reply.sources)]
+
+
+def _proceed(answers: dict[str, str]) -> tuple[Step | None, Reply]:
+    """The verdict once the answers settle it, else the first question not yet answered."""
+    matter, group = answers.get("matter"), answers.get("group")
+    # A criminal case, abuse, or a group spared the means check needs no more questions.
+    settled = (
+        matter in {"criminal", "abuse"}
+        or group in {"exempt_group", "relief", "special"}
+        or (group == "migrant" and matter == "listed")
+        or all(key in answers for key, _, _ in _QUESTIONS)
+    )
+    if settled:
+        return None, verdict(answers)
+    step = next(i for i, (key, _, _) in enumerate(_QUESTIONS) if key not in answers)
+    return {"step": step, "answers": answers}, _ask(step)
 
 
 def resume(state: Step) -> Reply:
@@ -90,18 +121,8 @@ def answer(state: Step, given: str) -> tuple[Step | None, list[Reply]]:
     value = given.split(":")[-1] if given.startswith(f"check:{key}:") else _match(given, options)
     if value not in options:
         return state, [Reply(texts.CHECK_NOT_UNDERSTOOD), _ask(step)]
-    answers = {**state["answers"], key: value}
-    # A criminal case, abuse, or a group spared the means check needs no more questions.
-    if key == "matter" and value in {"criminal", "abuse"}:
-        return None, [verdict(answers)]
-    if key == "group" and (
-        value in {"exempt_group", "relief", "special"}
-        or (value == "migrant" and answers.get("matter") == "listed")
-    ):
-        return None, [verdict(answers)]
-    if step + 1 < len(_QUESTIONS):
-        return {"step": step + 1, "answers": answers}, [_ask(step + 1)]
-    return None, [verdict(answers)]
+    following, reply = _proceed({**state["answers"], key: value})
+    return following, [reply]
 
 
 def verdict(answers: dict[str, str]) -> Reply:
@@ -124,7 +145,7 @@ def verdict(answers: dict[str, str]) -> Reply:
         parts.append(texts.CHECK_HOW)
     parts.append(texts.CASE_NOTICE)
     buttons = (
-        Button(texts.INTENT_BUTTONS["legal_aid_apply"], "intent:legal_aid_apply"),
+        Button(texts.CHECK_APPLY_BUTTON, "entry:legal_aid.apply_where"),
         Button(texts.HUMAN_BUTTON, "human:intake"),
     )
     return Reply("\n\n".join(parts), buttons, ("《中华人民共和国法律援助法》",))

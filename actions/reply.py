@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from actions.answers import Answerer, next_buttons
+from actions.answers import Answerer
+from actions.compose import entry_button
 from actions.deadline import review_deadline
+from actions.finder import Found
 from bot import texts
 from bot.nlu.topics import is_area
 from bot.timeparse import china_today
 from bot.types import Button, NLUResult, Reply, Topic
 
+_NOT_FOUND_BUTTONS = (Button(texts.HUMAN_BUTTON, "human"),)
 MAIN_MENU = tuple(Button(label, payload) for payload, label in texts.MENU_LABELS.items())
 
 _META_REPLIES: dict[str, str] = {
@@ -27,7 +30,7 @@ _META_REPLIES: dict[str, str] = {
 
 
 class Responder:
-    """Safety first, then the FAQ, then the corpus, then an honest "not found"."""
+    """Safety first, then the question bank, then a referral or an honest "not found"."""
 
     def __init__(
         self,
@@ -40,9 +43,17 @@ class Responder:
         self.retention_days = retention_days  # told in the privacy notice
 
     def to_message(
-        self, nlu: NLUResult, district: str | None = None, danger: str | None = None
+        self,
+        nlu: NLUResult,
+        district: str | None = None,
+        danger: str | None = None,
+        last: str | None = None,
     ) -> list[Reply]:
-        """The replies to a free-text message; `danger` is the kind of danger still present."""
+        """The replies to a free-text message.
+
+        `danger` is the kind of danger still present; `last` the bank entry answered before,
+        which a short follow-up question leans on.
+        """
         if not nlu.text.strip():
             return [Reply(texts.EMPTY, MAIN_MENU)]
         replies = self.with_danger([], danger)
@@ -53,9 +64,13 @@ class Responder:
             return [*replies, Reply(texts.NOT_CHINESE[nlu.language])]
         if nlu.degraded:
             replies.append(Reply(texts.DEGRADED_NOTICE))
-        if nlu.topic is not Topic.OTHER:
-            replies.append(self._service(nlu, district))
-            replies += self._calculators(nlu)
+        found = self._from_bank(nlu, district, last)
+        if found is not None:
+            replies.append(found)
+            counted = (found.entry or "").startswith("admin_review")
+            replies += self._calculators(nlu, counted)
+        elif nlu.topic is not Topic.OTHER:
+            replies.append(Reply(texts.NOT_FOUND, _NOT_FOUND_BUTTONS))
         elif nlu.intent in texts.AREA_REFERRALS:
             replies.append(Reply(texts.AREA_REFERRALS[nlu.intent], MAIN_MENU))
         elif is_area(nlu.intent):
@@ -74,24 +89,24 @@ class Responder:
         line = texts.EMERGENCY_BY_KIND.get(danger, texts.EMERGENCY)
         return [Reply(line, (Button(texts.HUMAN_BUTTON, "human"),)), *replies]
 
-    def _service(self, nlu: NLUResult, district: str | None) -> Reply:
-        confident = not (nlu.uncertain or nlu.degraded)
-        entry = self._answers.faq(f"{nlu.topic.value}_{nlu.aspect}") if nlu.aspect else None
-        if entry is not None and confident:
-            return self._answers.for_intent(entry.intent, nlu, district=district)
-        found = self._answers.from_corpus(nlu)
-        if found is not None:
-            return found
-        if entry is not None:
-            prefix = texts.UNDERSTOOD_AS.format(title=entry.title)
-            return self._answers.for_intent(entry.intent, nlu, prefix=prefix, district=district)
-        # A keyword-routed message: the service's overview.
-        return self._answers.for_intent(f"{nlu.topic.value}_what", nlu, district=district)
+    def _from_bank(self, nlu: NLUResult, district: str | None, last: str | None) -> Reply | None:
+        """The bank's answer, or its "您是想问" choice; None when no entry fits."""
+        finder = self._answers.finder
+        finding = finder.find(nlu, self._answers.bank.get(last) if last else None)
+        if finding.kind is Found.ANSWER:
+            entry = finding.entries[0]
+            return self._answers.composer.answer(entry, nlu, district, self._today())
+        if finding.kind is Found.CHOOSE:
+            return self._answers.composer.choices(finding.entries)
+        return None
 
-    def _calculators(self, nlu: NLUResult) -> list[Reply]:
+    def _calculators(self, nlu: NLUResult, counted: bool = False) -> list[Reply]:
+        """The review deadline counted from the act's date (unless the answer did already)."""
         if nlu.topic is not Topic.ADMIN_REVIEW:
             return []
         learnt = nlu.situation.learnt_of_act()
+        if learnt is not None and counted:
+            return []
         if learnt is None:
             # Only a question about the time limit is told how it is counted.
             if nlu.aspect == "deadline" and nlu.situation.act is not None:
@@ -99,20 +114,23 @@ class Responder:
             return []
         sources = ("《中华人民共和国行政复议法》第二十条", "《中华人民共和国行政复议法》第二十一条")
         text = review_deadline(learnt.moment, self._today())
-        return [Reply(text, next_buttons(["admin_review_apply"]), sources)]
+        apply = self._answers.bank.get("admin_review.apply_how")
+        buttons = (entry_button(apply),) if apply else ()
+        return [Reply(text, (*buttons, Button(texts.HUMAN_BUTTON, "human")), sources)]
 
     def to_button(self, payload: str, district: str | None = None) -> list[Reply]:
         """The replies to a button press; unknown payloads get the menu."""
         kind, _, value = payload.partition(":")
-        if kind == "intent" and self._answers.faq(value) is not None:
-            return [self._answers.for_intent(value, district=district)]
-        if kind == "topic" and self._answers.faq(f"{value}_what") is not None:
-            return [self._answers.for_intent(f"{value}_what", district=district)]
+        entry = self._answers.bank.get(value if kind != "topic" else f"{value}.what")
+        if kind in ("entry", "topic") and entry is not None:
+            return [self._answers.composer.answer(entry, district=district)]
+        if kind == "more" and entry is not None:
+            return [self._answers.composer.details(entry, district=district)]
         if kind == "human":
             return [Reply(texts.REQUEST_HUMAN, MAIN_MENU)]
         if kind == "feedback":
             text = texts.FEEDBACK_THANKS if value == "up" else texts.FEEDBACK_SORRY
-            return [Reply(text, next_buttons([]))]
+            return [Reply(text, (Button(texts.HUMAN_BUTTON, "human"),))]
         return [Reply(texts.UNSURE, MAIN_MENU)]
 
     def to_command(self, command: str) -> list[Reply]:

@@ -1,6 +1,7 @@
-"""Answer path speed: retrieval latency over the corpus, and whole answers per second on the NLU.
+"""Answer path speed: the bank's matching and composition, retrieval, and whole answers.
 
-Prints rows of figures; run with `.venv/bin/python bench/answers.py`.
+Prints rows of figures and the settings they ran with; run `.venv/bin/python bench/answers.py`.
+The messages are the routing test split and the golden answer questions, in turn.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from actions import finder  # noqa: E402
 from actions.answers import Answerer, Contacts  # noqa: E402
-from actions.faq import load_faq  # noqa: E402
 from actions.reply import Responder  # noqa: E402
 from bot.corpus.service import load_retriever  # noqa: E402
 from bot.dialogue.core import DialogueCore  # noqa: E402
@@ -44,8 +45,12 @@ def row(name: str, values: list[float], total: float) -> None:
 
 
 async def main(args: argparse.Namespace) -> None:
-    lines = (ROOT / "tests" / "data" / "routing_test.jsonl").read_text(encoding="utf-8")
-    cases = [json.loads(line) for line in lines.splitlines() if line.strip()]
+    cases = []
+    for name in ("routing_test.jsonl", "answers_test.jsonl"):
+        lines = (ROOT / "tests" / "data" / name).read_text(encoding="utf-8")
+        cases += [json.loads(line) for line in lines.splitlines() if line.strip()]
+    for case in cases:
+        case.setdefault("topic", "other")
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(
             rasa_url=None,
@@ -67,7 +72,9 @@ async def main(args: argparse.Namespace) -> None:
             timings.append(time.perf_counter() - start)
         row("retrieval (BM25 + boosts)", timings, time.perf_counter() - loop_start)
 
-        answerer = Answerer(load_faq(), retriever, Contacts())
+        started = time.perf_counter()
+        answerer = Answerer(retriever, Contacts())
+        print(f"{'bank index build':<34} {time.perf_counter() - started:.2f} s", flush=True)
         model = model_path(settings) if model_path(settings).exists() else train(settings)
         async with RasaServer(settings, model) as rasa, aiohttp.ClientSession() as http:
             nlu = NLUService(RasaClient(http, rasa.url, rasa.token, timeout=30), retry_after=0)
@@ -97,6 +104,14 @@ async def main(args: argparse.Namespace) -> None:
                 whole.append(time.perf_counter() - t0)
             row("end to end (dialogue core)", whole, time.perf_counter() - start)
             print(f"{'answers per second, sequential':<34} {args.n_e2e / total:.1f}", flush=True)
+    texts = [len(e.texts) for e in answerer.bank.values()]
+    print(
+        f"settings: bank of {len(answerer.bank)} entries and {sum(texts)} question texts;"
+        f" finder answer>={finder.ANSWER_SCORE} margin>={finder.ANSWER_MARGIN}"
+        f" choice>={finder.CHOICE_SCORE} other_service x{finder.OTHER_SERVICE};"
+        f" {len(cases)} messages cycled; one process, {args.n_e2e} end-to-end turns",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -76,13 +76,18 @@ def reply_to_json(reply: Reply, sender: str | None = None) -> dict[str, Any]:
         "text": reply.text,
         "buttons": [{"label": b.label, "payload": b.payload} for b in reply.buttons],
         "sources": list(reply.sources),
+        **({"details": reply.details} if reply.details else {}),
+        **({"entry": reply.entry} if reply.entry else {}),
     }
 
 
 def reply_from_json(data: dict[str, Any]) -> Reply:
     """The reverse of `reply_to_json`."""
     buttons = tuple(Button(b["label"], b["payload"]) for b in data.get("buttons", ()))
-    return Reply(data["text"], buttons, tuple(data.get("sources", ())))
+    sources = tuple(data.get("sources", ()))
+    return Reply(
+        data["text"], buttons, sources, details=data.get("details", ""), entry=data.get("entry")
+    )
 
 
 def inbound_from_row(row: Message) -> Inbound:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.dialogue.core import DialogueCore
-from bot.types import Topic
+from bot.types import Reply, Topic
 
 TOPICS = [t.value for t in Topic]
 
@@ -29,6 +29,14 @@ class Case:
     expect: tuple[str, ...] = ()
     # Other services that are an equally sound route: predicting one is right (lenient).
     also: tuple[str, ...] = ()
+    # The golden answer set: the bank entry that answers it (None: no entry does), the
+    # strings a right reply holds and those it must never hold.
+    entry: str | None = None
+    golden: bool = False
+    # Entries that answer a golden row as well as `entry` (the same answer in two places).
+    entries: tuple[str, ...] = ()
+    must: tuple[str, ...] = ()
+    must_not: tuple[str, ...] = ()
 
 
 @dataclass
@@ -39,6 +47,12 @@ class Outcome:
     predicted: list[str] = field(default_factory=list)
     hits: list[bool | None] = field(default_factory=list)
     degraded: int = 0
+    # Golden rows: the entry answered (None: none), the entries offered to choose from,
+    # the must strings missing and the must-not strings present.
+    answered: list[str | None] = field(default_factory=list)
+    offered: list[tuple[str, ...]] = field(default_factory=list)
+    missing: list[tuple[str, ...]] = field(default_factory=list)
+    violations: list[tuple[str, ...]] = field(default_factory=list)
 
 
 def load_cases(path: Path) -> list[Case]:
@@ -54,6 +68,9 @@ def load_cases(path: Path) -> list[Case]:
                 raise EvalFileError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
             if not isinstance(item, dict) or not isinstance(item.get("text"), str):
                 raise EvalFileError(f'{path}:{number}: needs a "text" string')
+            if "entry" in item:
+                cases.append(_golden(path, number, item))
+                continue
             if item.get("topic") not in TOPICS:
                 raise EvalFileError(f'{path}:{number}: "topic" must be one of {TOPICS}')
             expect = item.get("expect", [])
@@ -68,11 +85,47 @@ def load_cases(path: Path) -> list[Case]:
     return cases
 
 
+def _golden(path: Path, number: int, item: dict[str, object]) -> Case:
+    entry = item["entry"]
+    if entry is not None and not isinstance(entry, str):
+        raise EvalFileError(f'{path}:{number}: "entry" must be an entry id or null')
+    lists = {}
+    for key in ("must", "must_not"):
+        value = item.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise EvalFileError(f'{path}:{number}: "{key}" must be a list of strings')
+        lists[key] = tuple(value)
+    also = item.get("also", [])
+    if not isinstance(also, list) or not all(isinstance(a, str) for a in also):
+        raise EvalFileError(f'{path}:{number}: "also" must be a list of entry ids')
+    service = entry.split(".")[0] if entry else "other"
+    topic = service if service in TOPICS else "other"
+    text = str(item["text"])
+    return Case(number, text, topic, entry=entry, golden=True, entries=tuple(also), **lists)
+
+
+def _judge(outcome: Outcome, index: int, case: Case, replies: list[Reply]) -> None:
+    """What a golden row's replies answered, offered, missed and got wrong."""
+    said = "\n".join(f"{r.text}\n{r.details}" for r in replies)
+    outcome.answered[index] = next((r.entry for r in replies if r.entry), None)
+    outcome.offered[index] = tuple(
+        b.payload.split(":", 1)[1]
+        for r in replies
+        for b in r.buttons
+        if b.payload.startswith("entry:")
+    )
+    outcome.missing[index] = tuple(m for m in case.must if m not in said)
+    outcome.violations[index] = tuple(m for m in case.must_not if m in said)
+
+
 async def run_cases(
     dialogue: DialogueCore, cases: list[Case], progress: TextIO | None = None, concurrency: int = 4
 ) -> Outcome:
     """Each case as a fresh conversation through the dialogue core."""
-    outcome = Outcome(cases, [""] * len(cases), [None] * len(cases))
+    size = len(cases)
+    outcome = Outcome(
+        cases, [""] * size, [None] * size, 0, [None] * size, [()] * size, [()] * size, [()] * size
+    )
     gate = asyncio.Semaphore(concurrency)
     done = 0
 
@@ -82,6 +135,8 @@ async def run_cases(
             turn = await dialogue.handle_text(case.text, f"eval-{case.line}")
         outcome.predicted[index] = turn.nlu.topic.value
         outcome.degraded += turn.nlu.degraded
+        if case.golden:
+            _judge(outcome, index, case, turn.replies)
         if case.expect:
             said = "\n".join(reply.text for reply in turn.replies)
             outcome.hits[index] = any(e in said for e in case.expect)
@@ -164,11 +219,73 @@ def report(outcome: Outcome, out: TextIO) -> None:
             print(f"  line {case.line}: {case.topic} -> {predicted}: {case.text[:60]}", file=out)
     if outcome.degraded:
         print(f"\nwarning: {outcome.degraded} messages were routed without Rasa", file=out)
+    golden_report(outcome, out)
     hit = answer_hit(outcome)
     hit_text = "n/a" if hit is None else f"{hit:.3f}"
     print(
         f"macro_f1={macro_f1(outcome):.3f} lenient_macro_f1={macro_f1(outcome, lenient=True):.3f} "
         f"answer_hit={hit_text} n={len(outcome.cases)}",
+        file=out,
+    )
+
+
+def _accepted(case: Case) -> tuple[str | None, ...]:
+    return (case.entry, *case.entries)
+
+
+def _right(outcome: Outcome, index: int) -> bool:
+    """The reply answered with an entry the row accepts (for a null row: with none)."""
+    return outcome.answered[index] in _accepted(outcome.cases[index])
+
+
+def entry_scores(outcome: Outcome) -> dict[str, float] | None:
+    """Over the golden rows: the share answered with the right entry, and reached by a choice."""
+    rows = [i for i, c in enumerate(outcome.cases) if c.golden]
+    if not rows:
+        return None
+    right = sum(_right(outcome, i) for i in rows)
+    reached = sum(
+        _right(outcome, i)
+        or any(e in outcome.offered[i] for e in _accepted(outcome.cases[i]) if e is not None)
+        for i in rows
+    )
+    must = [i for i in rows if outcome.cases[i].must]
+    return {
+        "entry_accuracy": right / len(rows),
+        "entry_reached": reached / len(rows),
+        "must_hit": sum(not outcome.missing[i] for i in must) / len(must) if must else 1.0,
+        "must_not_violations": float(sum(bool(outcome.violations[i]) for i in rows)),
+        "n": float(len(rows)),
+    }
+
+
+def golden_report(outcome: Outcome, out: TextIO) -> None:
+    """Wrong entries and every must-not violation, then the golden summary line."""
+    found = entry_scores(outcome)
+    if found is None:
+        return
+    wrong = [
+        (c, outcome.answered[i], outcome.offered[i])
+        for i, c in enumerate(outcome.cases)
+        if c.golden and not _right(outcome, i)
+    ]
+    if wrong:
+        print(f"\n{len(wrong)} answered with another entry (or none):", file=out)
+        for case, answered, offered in wrong:
+            choice = f" [offered: {', '.join(offered)}]" if offered else ""
+            print(
+                f"  line {case.line}: {case.entry} -> {answered}{choice}: {case.text[:50]}",
+                file=out,
+            )
+    for i, case in enumerate(outcome.cases):
+        if case.golden and outcome.violations[i]:
+            print(
+                f"  MUST-NOT line {case.line}: {outcome.violations[i]}: {case.text[:50]}", file=out
+            )
+    print(
+        f"entry_accuracy={found['entry_accuracy']:.3f} entry_reached={found['entry_reached']:.3f}"
+        f" must_hit={found['must_hit']:.3f}"
+        f" must_not_violations={int(found['must_not_violations'])} n={int(found['n'])}",
         file=out,
     )
 

@@ -14,7 +14,6 @@ import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from actions.answers import Answerer, Contacts
-from actions.faq import load_faq
 from actions.reply import Responder
 from bot.accounts.store import Role, has_active
 from bot.chat import ChatService
@@ -58,7 +57,7 @@ async def services(settings: Settings) -> AsyncIterator[Services]:
         engine = make_engine(settings.database_url)
         stack.push_async_callback(engine.dispose)
         retriever = await load_retriever(settings, engine)
-        answerer = Answerer(load_faq(), retriever, Contacts(settings.contacts))
+        answerer = Answerer(retriever, Contacts(settings.contacts))
         rasa: RasaServer | None = None
         if settings.rasa_url and settings.rasa_token:
             url, token = settings.rasa_url, settings.rasa_token.get_secret_value()

@@ -164,56 +164,14 @@ DEGRADED_NOTICE = (
     f"（系统暂时繁忙，下面的回答可能不够准确。需要的话可以点「转人工」或拨打 {HOTLINE}。）"
 )
 
-# One accurate sentence per service, with its statutory source, until a
-# fuller answer is found for the citizen's question.
-SERVICE_OVERVIEW: dict[Topic, tuple[str, str]] = {
-    Topic.MEDIATION: (
-        "人民调解是由人民调解委员会通过说服、疏导等方法，促使当事人在平等协商基础上"
-        "自愿达成调解协议、解决民间纠纷的活动；调解不收取任何费用。",
-        "《中华人民共和国人民调解法》第二条、第四条",
-    ),
-    Topic.LEGAL_AID: (
-        "法律援助是国家为经济困难公民和符合法定条件的其他当事人无偿提供法律咨询、"
-        "代理、刑事辩护等法律服务的制度。",
-        "《中华人民共和国法律援助法》第二条",
-    ),
-    Topic.ADMIN_REVIEW: (
-        "认为行政机关的行政行为侵犯自己合法权益的，可以自知道或者应当知道该行政行为"
-        "之日起六十日内申请行政复议（法律规定的期限超过六十日的除外）；申请不收费。",
-        "《中华人民共和国行政复议法》第二十条、第八十七条",
-    ),
-}
 
 SOURCE_PREFIX = "依据："
 
-# Labels of the buttons that lead to a fine-grained intent's answer.
-INTENT_BUTTONS: dict[str, str] = {
-    "mediation_what": "什么是人民调解",
-    "mediation_apply": "怎么申请调解",
-    "mediation_cost": "调解收费吗",
-    "mediation_time": "调解要多久",
-    "mediation_effect": "调解协议管用吗",
-    "mediation_failed": "调解不成怎么办",
-    "legal_aid_what": "什么是法律援助",
-    "legal_aid_eligibility": "我符合条件吗",
-    "legal_aid_apply": "怎么申请法律援助",
-    "legal_aid_cost": "法律援助收费吗",
-    "legal_aid_time": "多久能批下来",
-    "legal_aid_refused": "被拒绝了怎么办",
-    "admin_review_what": "什么是行政复议",
-    "admin_review_apply": "怎么申请复议",
-    "admin_review_cost": "复议收费吗",
-    "admin_review_deadline": "申请期限多久",
-    "admin_review_effect": "复议结果和效力",
-    "admin_review_refused": "不受理或不服怎么办",
-}
 HUMAN_BUTTON = "转人工"
 HELPFUL_BUTTON = "👍 有帮助"
 UNHELPFUL_BUTTON = "👎 没帮助"
 
 CASE_NOTICE = "以上是一般性法律信息，不是律师对您个案的意见。"
-QUOTE_INTRO = "法条原文"
-SUPERSEDED_NOTE = "（注：该法规已被{replacement}取代，仅供参考）"
 LOCAL_INTRO = "本地情况"
 CONTACT_DEFAULT = f"办理地点和时间请拨打公共法律服务热线 {HOTLINE} 咨询。"
 CONTACT_CONFIGURED = "本地联系方式：{contact}"
@@ -221,8 +179,6 @@ NOT_FOUND = (
     "抱歉，我在手头的法律法规和政策文件里没有找到能回答这个问题的内容，"
     f"不想给您不准确的说法。您可以点「转人工」，或拨打公共法律服务热线 {HOTLINE}。"
 )
-RETRIEVED_INTRO = "我在文件中找到这条可能相关的规定，供您参考："
-UNDERSTOOD_AS = "我理解您问的是「{title}」；如果不是，请点下面的按钮或换个说法再问。\n\n"
 FEEDBACK_THANKS = "谢谢您的反馈！还有别的问题可以继续问我。"
 FEEDBACK_SORRY = (
     "抱歉没能帮上忙。您可以换个说法再问一次，或点「转人工」，也可以拨打公共法律服务热线 "
@@ -263,8 +219,6 @@ DEADLINE_ASK = (
     "告诉我您是哪天收到决定书或知道这件事的（比如“3月5日”或“两个月前”），我帮您算算还剩多少天。"
 )
 
-# The legal-aid pre-check form (法律援助法).
-CHECK_BUTTON = "测一测我能不能申请"
 CHECK_LEAVE_BUTTON = "不测了"
 CHECK_INTRO = "好的，三个问题帮您初步判断能不能申请法律援助，随时可以点「不测了」退出。"
 CHECK_ASK_MATTER = "您要办的是什么事？"
@@ -375,3 +329,23 @@ CALLBACK_SAVED = (
 )
 CALLBACK_DECLINED = "好的。需要人工服务时，可以拨打公共法律服务热线 " + HOTLINE + "。"
 WEB_MEDIA_NOT_SHOWN = "（工作人员发送了一个文件，网页聊天暂时无法显示，工作人员会用文字向您说明。）"
+
+# Answers from the question bank (corpus/faq/bank/), shaped for a phone.
+DETAILS_BUTTON = "详细说明"
+SHORT_NOTICE = "（一般法律信息，不代替律师对您个案的意见）"
+NEXT_STEP = "下一步："
+CONDITIONS = "要注意："
+RELATED = "相关问题："
+CHOOSE_PROMPT = "您是想问下面哪个问题？点一下就行，都不是的话可以换个说法再问："
+NONE_OF_THESE = "都不是，找人工"
+DEADLINE_SHORT = (
+    "按您说的{learned}知道这个决定，六十日的复议期限大约到{last_day}，还剩约 {days} 天。"
+)
+DEADLINE_SHORT_PASSED = (
+    "按您说的{learned}知道这个决定，六十日的复议期限大约已过 {days} 天；"
+    "有正当理由耽误或当初没被告知复议权利的，可能还来得及，见详细说明。"
+)
+STALE_BUTTON = "这个问题上面已经回答过了，可以往上翻看；还有别的问题，直接打字问我就行。"
+CHECK_ALREADY_TOLD = "根据您前面说的，已经知道：{facts}。"
+CHECK_BUTTON_SHORT = "测一测能否申请"
+CHECK_APPLY_BUTTON = "去哪里申请法律援助"

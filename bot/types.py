@@ -79,6 +79,10 @@ class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
     sources: tuple[str, ...] = ()
+    # What a phone need not show at once: a web expander, a Telegram "详细说明" edit.
+    details: str = ""
+    # The bank entry answered, if any (what a follow-up question leans on); not sent.
+    entry: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from actions.answers import Answerer, Contacts
-from actions.faq import load_faq
 from bot.corpus.retrieval import Retriever
 from bot.corpus.service import load_retriever
 from bot.settings import Settings
@@ -37,7 +36,7 @@ async def retriever(tmp_path_factory) -> Retriever:
 
 @pytest.fixture(scope="session")
 def answerer(retriever) -> Answerer:
-    return Answerer(load_faq(), retriever, Contacts())
+    return Answerer(retriever, Contacts())
 
 
 POSTGRES_SKIP_REASON = "PostgreSQL tests run under `make test` (scripts/with-postgres.sh)"

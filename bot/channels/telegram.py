@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import logging
 import secrets
@@ -20,7 +21,7 @@ from bot import texts
 from bot.channels.managers import REPORT_TIME, ManagerReports
 from bot.channels.operators import OperatorRouter, TelegramDesk
 from bot.channels.ordered import OrderedDispatch
-from bot.channels.telegram_format import keyboard, render
+from bot.channels.telegram_format import LIMIT, expanded, keyboard, render
 from bot.channels.telegram_http import AiohttpRequest
 from bot.chat import ChatService, Inbound
 from bot.handoff.operator import OperatorActions
@@ -253,7 +254,24 @@ class TelegramChannel:
         thread = message.message_thread_id if message and message.is_topic_message else None
         footer = texts.GROUP_PRIVATE_HINT if chat.type in GROUPS else ""
 
+        query = update.callback_query
+        shown = query.message if query is not None else None
+        expand = isinstance(shown, Message) and inbound.body.startswith("more:")
+
         async def send(reply: Reply) -> str | None:
+            if expand and isinstance(shown, Message):
+                # 详细说明 opens the answer in place rather than adding a message below.
+                text = expanded(shown.text_html or "", reply)
+                if len(text) <= LIMIT:
+                    await self.application.bot.edit_message_text(
+                        text,
+                        chat_id=chat.id,
+                        message_id=shown.message_id,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=keyboard(reply),
+                        link_preview_options=NO_PREVIEW,
+                    )
+                    return str(shown.message_id)
             pieces = render(reply, footer)
             sent = None
             for number, piece in enumerate(pieces, 1):
@@ -288,7 +306,7 @@ class TelegramChannel:
         """Send a message outside a turn (an operator's, a rating request)."""
         chat_id = int(conversation.split(":")[1])
         if sender:
-            reply = Reply(f"【{sender}】\n{reply.text}", reply.buttons, reply.sources)
+            reply = dataclasses.replace(reply, text=f"【{sender}】\n{reply.text}")
         sent = None
         pieces = render(reply)
         for number, piece in enumerate(pieces, 1):

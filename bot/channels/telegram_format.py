@@ -35,6 +35,13 @@ def render(reply: Reply, footer: str = "") -> list[str]:
     return split("\n\n".join(parts))
 
 
+def expanded(shown_html: str, details: Reply) -> str:
+    """A sent answer (as HTML) with its details put in before its sources line."""
+    parts = shown_html.split("\n\n")
+    tail = [parts.pop()] if len(parts) > 1 and parts[-1].startswith("<i>") else []
+    return "\n\n".join([*parts, html.escape(details.text), *tail])
+
+
 def split(text: str, limit: int = LIMIT) -> list[str]:
     """`text` cut into pieces of at most `limit` characters, at paragraph ends if possible.
 

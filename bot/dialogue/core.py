@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from actions import legal_aid_check
@@ -21,6 +22,9 @@ RESUME = Button(texts.CHECK_RESUME_BUTTON, "check:resume")
 OFFER = (Button(texts.HANDOFF_OFFER_BUTTON, "human:fallback"),)
 MISSES_BEFORE_OFFER = 2
 UNHELPFUL_BEFORE_HANDOFF = 2
+ANSWER_BUTTONS = ("entry:", "more:")
+PRESSED_KEPT = 20
+SAID_KEPT = 400
 
 
 def _missed(nlu: NLUResult, replies: list[Reply]) -> bool:
@@ -125,15 +129,18 @@ class DialogueCore:
             if handled is not None:
                 state, replies = handled
             elif payload == "check:start":
-                fresh, first = legal_aid_check.start()
-                state, replies = self._form(state, fresh), [first]
+                fresh, replies = legal_aid_check.start(state.flow.get("said", ""))
+                state = self._form(state, fresh)
             elif payload == "check:resume" and state.form:
                 replies = [legal_aid_check.resume(state.form_state)]
             elif payload.startswith("check:") and state.form:
                 form_state, replies = legal_aid_check.answer(state.form_state, payload)
                 state = self._form(state, form_state)
+            elif payload in state.flow.get("pressed", ()):
+                replies = [Reply(texts.STALE_BUTTON)]
             else:
                 replies = self._responder.to_button(payload, district=state.district)
+                state = self._answered(state, replies, payload)
                 if state.form:
                     replies = self._offer_resume(replies)
             await self._states.put(conversation, state)
@@ -171,7 +178,9 @@ class DialogueCore:
     async def _answer(
         self, conversation: str, state: ConversationState, nlu: NLUResult, danger: str | None
     ) -> tuple[ConversationState, list[Reply]]:
-        replies = self._responder.to_message(nlu, district=state.district, danger=danger)
+        last = state.flow.get("entry")
+        replies = self._responder.to_message(nlu, state.district, danger, last)
+        state = self._answered(state, replies)
         flow = self._handoff
         if flow is not None:
             if nlu.intent == "request_human" and danger is None:
@@ -220,6 +229,20 @@ class DialogueCore:
         return None
 
     @staticmethod
+    def _answered(
+        state: ConversationState, replies: list[Reply], payload: str | None = None
+    ) -> ConversationState:
+        """Remember the entry answered (for follow-ups) and the answer buttons pressed."""
+        flow = dict(state.flow)
+        entry = next((r.entry for r in reversed(replies) if r.entry), None)
+        if entry is not None:
+            flow["entry"] = entry
+        if payload is not None and payload.startswith(ANSWER_BUTTONS):
+            # An earlier answer's button stops asking once it has been answered.
+            flow["pressed"] = [*flow.get("pressed", [])[-(PRESSED_KEPT - 1) :], payload]
+        return state.with_(flow=flow) if flow != state.flow else state
+
+    @staticmethod
     def _question(nlu: NLUResult) -> bool:
         return nlu.topic is not Topic.OTHER and not nlu.uncertain
 
@@ -240,9 +263,13 @@ class DialogueCore:
     @staticmethod
     def _remember(state: ConversationState, nlu: NLUResult) -> ConversationState:
         topic = nlu.topic.value if nlu.topic is not Topic.OTHER else state.topic
-        return state.with_(topic=topic, district=nlu.district or state.district)
+        state = state.with_(topic=topic, district=nlu.district or state.district)
+        if nlu.topic is Topic.OTHER:
+            return state
+        # The last question about a service: what the legal-aid check need not ask again.
+        return state.with_(flow={**state.flow, "said": nlu.text[-SAID_KEPT:]})
 
     @staticmethod
     def _offer_resume(replies: list[Reply]) -> list[Reply]:
         last = replies[-1]
-        return [*replies[:-1], Reply(last.text, (*last.buttons, RESUME), last.sources)]
+        return [*replies[:-1], dataclasses.replace(last, buttons=(*last.buttons, RESUME))]

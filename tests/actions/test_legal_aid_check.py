@@ -57,3 +57,22 @@ def test_resume_asks_the_open_question_again():
     state, _ = check.start()
     state, _ = check.answer(state, "check:matter:listed")
     assert "（2/3）" in check.resume(state).text
+
+
+def test_the_check_starts_from_what_the_citizen_already_said():
+    state, replies = check.start("我是农民工，老板欠了我三个月工资，能申请法律援助吗")
+    assert state is None  # wages and a migrant worker: the verdict at once
+    assert "已经知道" in replies[0].text and "免予核查经济困难状况" in replies[0].text
+
+
+def test_only_the_questions_left_are_asked():
+    state, replies = check.start("我家里很困难，请不起律师，邻居占了我家的地")
+    assert state is not None and state["answers"] == {"means": "cannot"}
+    assert "（1/3）" in replies[0].text and "请不起律师" in replies[0].text
+    state, replies = check.answer(state, "check:matter:other")
+    assert "（2/3）" in replies[0].text
+
+
+def test_a_plain_start_asks_everything():
+    state, replies = check.start()
+    assert state == {"step": 0, "answers": {}} and "已经知道" not in replies[0].text

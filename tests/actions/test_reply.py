@@ -56,11 +56,17 @@ def test_a_real_act_and_its_date_give_the_deadline(responder):
     assert any("还剩" in r.text for r in replies)
 
 
-def test_a_legal_area_gets_its_referral(responder):
+def test_a_legal_area_gets_its_referral_entry(responder):
     nlu = understood("法院出的调解书对方不履行怎么办", Topic.OTHER, "other_court")
     [reply] = responder.to_message(nlu)
-    assert reply.text == texts.AREA_REFERRALS["other_court"]
-    assert "人民调解" not in reply.text.split("\n")[0]
+    assert reply.entry == "other_court.mediation_doc_enforce"
+    assert "人民法院申请执行" in reply.text and "人民调解" not in reply.text
+
+
+def test_a_legal_area_no_entry_fits_gets_the_area_s_referral(responder):
+    nlu = understood("足球比赛规则", Topic.OTHER, "other_consumer")
+    [reply] = responder.to_message(nlu)
+    assert reply.text == texts.AREA_REFERRALS["other_consumer"]
 
 
 @pytest.mark.parametrize(

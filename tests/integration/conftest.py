@@ -9,7 +9,6 @@ import aiohttp
 import pytest
 
 from actions.answers import Answerer, Contacts
-from actions.faq import load_faq
 from actions.reply import Responder
 from bot.corpus.service import load_retriever
 from bot.dialogue.core import DialogueCore
@@ -54,7 +53,7 @@ def nlu(rasa, http, settings) -> NLUService:
 
 @pytest.fixture(scope="session")
 async def dialogue(nlu, settings) -> DialogueCore:
-    answerer = Answerer(load_faq(), await load_retriever(settings), Contacts())
+    answerer = Answerer(await load_retriever(settings), Contacts())
     return DialogueCore(nlu, Responder(answerer))
 
 

@@ -308,3 +308,39 @@ async def test_embed_script_on_another_site_finds_the_bot(browser, base_url):
         await page.context.close()
     finally:
         await runner.cleanup()
+
+
+async def test_phone_answer_is_short_with_details_behind_an_expander_and_a_choice(
+    browser, base_url
+):
+    page = await new_page(
+        browser, viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
+    )
+    await page.goto(base_url + "/")
+    await greeted(page)
+    await ask(page, "申请复议要准备什么")
+    answer = page.locator(".row.bot").last
+    first = await answer.locator(".bubble > .text").inner_text()
+    assert len(first) <= 200, first
+    more = answer.locator("details.answer-details")
+    await expect(more.locator("summary")).to_have_text("详细说明")
+    await expect(more.locator(".text")).to_be_hidden()
+    assert await answer.get_by_role("button", name="详细说明").count() == 0  # the expander is it
+    await page.screenshot(path=ARTIFACTS / "web-chat-phone-short-answer.png")
+    await more.locator("summary").click()
+    await expect(more.locator(".text")).to_be_visible()
+    await expect(more.locator(".text")).to_contain_text("行政复议法")
+    await expect(more.locator("a.tel", has_text="12348")).to_have_attribute("href", "tel:12348")
+    await page.screenshot(path=ARTIFACTS / "web-chat-phone-details.png")
+
+    await ask(page, "复议的事情")
+    choice = page.locator(".row.bot").last
+    await expect(choice.locator(".bubble")).to_contain_text("您是想问")
+    options = choice.locator(".buttons button")
+    assert 3 <= await options.count() <= 4
+    await page.screenshot(path=ARTIFACTS / "web-chat-phone-choice.png")
+    answers = await page.locator(BOT).count()
+    await options.first.click()
+    await expect(page.locator(BOT)).not_to_have_count(answers)
+    await expect(page.locator(".row.bot").last.locator("details.answer-details")).to_have_count(1)
+    await page.context.close()

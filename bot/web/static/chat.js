@@ -25,6 +25,7 @@
     failed: "这条消息没有发送成功，请稍后再试；急事请拨打 12348。",
     tooLong: "这条消息太长了，请分几次发送。",
     sources: "依据：",
+    details: "详细说明",
     me: "我说：",
     bot: "智能助手说：",
     operator: "热线工作人员",
@@ -105,6 +106,26 @@
     return div;
   }
 
+  // Public hotlines in the bot's text become tap-to-call links; all else stays plain text.
+  var HOTLINES = /(^|[^0-9])(110|119|120|12315|12345|12348|12356)(?![0-9])/g;
+
+  function setDialable(el, text) {
+    var last = 0;
+    var match;
+    HOTLINES.lastIndex = 0;
+    while ((match = HOTLINES.exec(text)) !== null) {
+      var start = match.index + match[1].length;
+      el.appendChild(document.createTextNode(text.slice(last, start)));
+      var link = document.createElement("a");
+      link.href = "tel:" + match[2];
+      link.className = "tel";
+      link.textContent = match[2];
+      el.appendChild(link);
+      last = start + match[2].length;
+    }
+    el.appendChild(document.createTextNode(text.slice(last)));
+  }
+
   function citizenBubble(text) {
     var div = row("me");
     var bubble = document.createElement("div");
@@ -142,8 +163,23 @@
     }
     var body = document.createElement("div");
     body.className = "text";
-    body.textContent = String(reply.text || "");
+    if (who === "operator") body.textContent = String(reply.text || "");
+    else setDialable(body, String(reply.text || ""));
     bubble.appendChild(body);
+    // The details sit in the bubble behind an expander; its "more:" button is not shown.
+    var details = typeof reply.details === "string" ? reply.details : "";
+    if (details) {
+      var more = document.createElement("details");
+      more.className = "answer-details";
+      var summary = document.createElement("summary");
+      summary.textContent = TEXT.details;
+      var inner = document.createElement("div");
+      inner.className = "text";
+      setDialable(inner, details);
+      more.appendChild(summary);
+      more.appendChild(inner);
+      bubble.appendChild(more);
+    }
     var sources = Array.isArray(reply.sources) ? reply.sources : [];
     if (sources.length) {
       var src = document.createElement("div");
@@ -160,6 +196,7 @@
       group.setAttribute("aria-label", "可选操作");
       buttons.forEach(function (b) {
         if (!b || typeof b.label !== "string") return;
+        if (details && typeof b.payload === "string" && b.payload.indexOf("more:") === 0) return;
         var button = document.createElement("button");
         button.type = "button";
         button.textContent = b.label;

@@ -90,9 +90,19 @@ async def test_question_gets_a_cited_answer_and_a_button_press_works(fake, bot):
     fake.message(CHAT, "复议要钱吗")
     [answer] = await fake.wait_for_messages(CHAT, 1)
     assert "<i>依据：" in answer.text and "第八十七条" in answer.text
-    fake.callback(CHAT, "intent:admin_review_apply")
+    assert len(answer.text.split("<i>")[0]) <= 200  # the answer fits a phone screen
+    fake.callback(CHAT, "more:admin_review.cost")
+    [edit] = await fake.wait_for(lambda f: f.calls("editMessageText"))
+    assert edit.params["message_id"] == answer.result["message_id"]
+    expanded = edit.params["text"]
+    assert expanded.startswith(answer.text.split("\n\n<i>")[0])
+    assert "第八十七条：“" in expanded and expanded.rstrip().endswith("</i>")  # sources last
+    related = [b["callback_data"] for row in edit.params["reply_markup"]["inline_keyboard"]
+               for b in row]  # fmt: skip
+    assert any(p.startswith("entry:") for p in related) and len(related) <= 4
+    fake.callback(CHAT, next(p for p in related if p.startswith("entry:")))
     messages = await fake.wait_for_messages(CHAT, 2)
-    assert "行政复议法" in messages[1].text and messages[1].text != answer.text
+    assert messages[1].text != answer.text
     await fake.wait_for(lambda f: f.calls("answerCallbackQuery"))
 
 

@@ -3,6 +3,7 @@ import asyncio
 import pytest
 
 from actions.reply import Responder
+from bot import texts
 from bot.dialogue.core import DialogueCore
 from bot.dialogue.state import MemoryStateStore
 from bot.types import Topic
@@ -76,7 +77,7 @@ async def test_bot_says_nothing_while_a_human_holds_the_conversation(core):
     states = core._states
     await states.put("c9", (await states.get("c9")).with_(human="operator-1", handoff=1))
     assert (await core.handle_text("复议要钱吗", "c9")).replies == []
-    assert (await core.handle_button("intent:legal_aid_time", "c9")).replies == []
+    assert (await core.handle_button("entry:legal_aid.time", "c9")).replies == []
     assert (await core.handle_command("start", "c9")).replies == []
     assert (await core.handle_media("c9")).replies == []
 
@@ -89,3 +90,32 @@ async def test_commands_and_media_get_their_replies(core):
     ]  # fmt: skip
     assert "/menu" in (await core.handle_command("nonsense", "c1")).replies[0].text
     assert "文字" in (await core.handle_media("c1")).replies[0].text
+
+
+async def test_a_follow_up_stays_with_the_service_it_follows(answerer):
+    table = {"怎么申请行政复议": ("admin_review", Topic.ADMIN_REVIEW),
+             "法律援助怎么申请": ("legal_aid", Topic.LEGAL_AID)}  # fmt: skip
+    core = DialogueCore(TableNLU(table), Responder(answerer), MemoryStateStore())
+    first = await core.handle_text("怎么申请行政复议", "f1")
+    assert first.replies[-1].entry is not None and first.replies[-1].entry.startswith("admin_")
+    follow = await core.handle_text("需要带什么材料", "f1")
+    assert (follow.replies[-1].entry or "").startswith("admin_review."), follow.replies[-1]
+    await core.handle_text("法律援助怎么申请", "f2")
+    follow = await core.handle_text("需要带什么材料", "f2")
+    assert (follow.replies[-1].entry or "").startswith("legal_aid."), follow.replies[-1]
+
+
+async def test_an_answered_button_does_not_ask_again(core):
+    first = await core.handle_button("entry:legal_aid.time", "s1")
+    assert "七日" in first.replies[0].text
+    again = await core.handle_button("entry:legal_aid.time", "s1")
+    assert again.replies[0].text == texts.STALE_BUTTON
+
+
+async def test_the_legal_aid_check_starts_from_the_story_told(answerer):
+    story = "我是农民工，老板欠了我三个月工资，能申请法律援助吗"
+    core = DialogueCore(TableNLU({story: ("legal_aid", Topic.LEGAL_AID)}), Responder(answerer))
+    answer = await core.handle_text(story, "k1")
+    assert "check:start" in [b.payload for b in answer.replies[-1].buttons]
+    check = await core.handle_button("check:start", "k1")
+    assert "已经知道" in check.replies[0].text and "免予核查" in check.replies[0].text

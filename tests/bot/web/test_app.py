@@ -50,7 +50,7 @@ async def test_question_gets_a_cited_answer_and_a_session_cookie(client):
 
 
 async def test_button_press(client):
-    response = await client.post("/api/button", json={"payload": "intent:legal_aid_time"})
+    response = await client.post("/api/button", json={"payload": "entry:legal_aid.time"})
     assert "七日" in (await response.json())["replies"][0]["text"]
 
 

@@ -1,0 +1,62 @@
+import datetime as dt
+
+from actions.compose import FIRST_CHARS, first_sentences
+from bot import texts
+from bot.nlu.situation import extract
+from bot.types import NLUResult, Topic
+
+TODAY = dt.date(2026, 12, 2)
+
+
+def nlu(text: str, topic: Topic) -> NLUResult:
+    return NLUResult(text, topic.value, 0.9, topic, 0.9, situation=extract(text, TODAY))
+
+
+def test_every_entry_answers_first_within_a_phone_screen(answerer):
+    for entry in answerer.bank.values():
+        reply = answerer.composer.answer(entry)
+        assert len(reply.text) <= FIRST_CHARS, entry.id
+        assert reply.text.startswith(first_sentences(entry.answer, FIRST_CHARS)[0]), entry.id
+        assert len(reply.buttons) <= 4, entry.id
+        assert reply.entry == entry.id
+        assert reply.text.count(texts.SHORT_NOTICE) == 1
+
+
+def test_the_details_quote_every_cited_article_and_the_sources_name_each_once(answerer):
+    entry = answerer.bank["legal_aid.migrant_wages"]
+    reply = answerer.composer.answer(entry)
+    assert "（三）申请支付劳动报酬" in reply.details
+    assert "（一）无固定生活来源" not in reply.details
+    assert len(reply.sources) == len(set(reply.sources)) >= 1
+    assert all(source not in reply.text for source in reply.sources)
+
+
+def test_a_real_act_s_date_counts_the_review_deadline_in_the_first_bubble(answerer):
+    entry = answerer.bank["admin_review.scope_fine"]
+    message = nlu("11月20日派出所罚了我五百块，我不服", Topic.ADMIN_REVIEW)
+    reply = answerer.composer.answer(entry, message, today=TODAY)
+    assert "2027年1月19日" in reply.text and "48 天" in reply.text
+    assert "第二十一条" in reply.details  # the exceptions, behind 详细说明
+
+
+def test_a_wage_date_counts_no_deadline_even_under_a_review_entry(answerer):
+    entry = answerer.bank["admin_review.scope_fine"]
+    message = nlu("老板3月5日起就没发工资了，还来得及吗", Topic.ADMIN_REVIEW)
+    reply = answerer.composer.answer(entry, message, today=TODAY)
+    assert "还剩" not in reply.text and "已过" not in reply.text
+
+
+def test_a_choice_offers_at_most_three_questions_and_a_person(answerer):
+    entries = tuple(list(answerer.bank.values())[:5])
+    reply = answerer.composer.choices(entries)
+    assert reply.text.startswith(texts.CHOOSE_PROMPT)
+    assert [b.payload for b in reply.buttons[:3]] == [f"entry:{e.id}" for e in entries[:3]]
+    assert reply.buttons[-1].payload == "human" and len(reply.buttons) == 4
+
+
+def test_the_details_on_their_own_offer_related_questions(answerer):
+    entry = answerer.bank["legal_aid.free"]
+    reply = answerer.composer.details(entry)
+    assert reply.text and reply.entry == entry.id
+    assert any(b.payload.startswith("entry:") for b in reply.buttons)
+    assert len(reply.buttons) <= 4
