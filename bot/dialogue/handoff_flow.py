@@ -82,8 +82,9 @@ class HandoffFlow:
             "description": description or (last[0] if last else None),
         }
         if not self.service.staffed and not self.service.config.callback_desk:
-            # No person here and nobody to call back: say so, and where a person is.
-            return state, [Reply(texts.NO_HUMAN_HERE)]
+            # No person here and nobody to call back: say so, and where a person is. In an
+            # emergency the 110 line already said where help is; a second notice only distracts.
+            return state, [] if reason == "emergency" else [Reply(texts.NO_HUMAN_HERE)]
         if not self.service.staffed:
             intake["step"] = "consent"
             flow = {**state.flow, "intake": intake}

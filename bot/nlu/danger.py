@@ -56,15 +56,15 @@ _FIGURES = _rx(
 )
 
 _OBJ = (
-    r"(?:我|你|他|她|人|孩子|小孩|娃|老婆|妻子|老公|丈夫|老人|我妈|我爸|儿子|女儿"
-    r"|我们|他们|她们)"
+    r"(?:我|俺|你|他|她|人|孩子|小孩|娃|老婆|妻子|老公|丈夫|老人|我妈|我爸|儿子|女儿"
+    r"|我弟|我妹|我们|他们|她们|俺们)"
 )
 # "打我家电话" is a phone call, not a blow.
 _NOT_CALL = r"(?![^，。！？\s]{0,4}(?:电话|手机|微信|账户|卡|号码|款|钱))"
 _PLACE_IN = r"在(?!门外|外面|外边|外头)[^，。！？\s]{0,4}?[里内]"
 
 _VIOLENCE = _rx(
-    rf"(?:打|揍|踢|踹|掐|扇|勒|砍|捅)了?{_OBJ}{_NOT_CALL}",
+    rf"(?:打|揍|踢|踹|掐|扇|勒|砍|捅|抽)了?{_OBJ}{_NOT_CALL}",
     r"(?:现在|正在|又|还在)[^，。！？\s]{0,8}动手|殴打|暴打|毒打|家暴|施暴|拳打脚踢|往死里打|[扇打]耳光|[拽扯揪]头发|动手打|动起手|打起来|打架",
     r"被.{0,6}?(?:打|揍|踢|踹|掐|扇|勒|砍|捅|推倒)",
     r"打得.{0,4}?(?:哭|叫|流血|出血|青|紫|肿|起不来|住院|半死|头破血流|鼻青脸肿|骨折|晕)",
@@ -95,6 +95,7 @@ _THREAT = _rx(
     # Being hunted: the other side knows where one is and is on the way.
     r"知道(?:我|你|我们)(?:现在)?(?:住|家|在)[^，。！？\s]{0,2}哪|让我等着|你给我等着",
     r"躲(?:到|在)[^，。！？\s]{0,6}(?:家|里|屋|厕所|车上)|挨家挨户[^，。！？\s]{0,4}找我",
+    r"别想(?:走出|出)(?:这个)?门|不让(?:我|俺)(?:走|出门|离开)",
 )
 _SELF_HARM_INTENT = _rx(
     r"不想(?:再)?活(?![动得])|活不下去|没法活|不活了|活着(?:真|好|太|还|也)?(?:没|没有)(?:意思|意义|盼头|希望)",
@@ -105,7 +106,9 @@ _SELF_HARM_INTENT = _rx(
     r"(?:站|坐|爬|蹲)[在上到]?.{0,4}?(?:楼顶|天台|顶楼)|在(?:楼顶|天台|桥上)上?(?:不下来|要跳)",
 )
 _SELF_HARM_ACT = _rx(
-    r"自杀|割腕|割脉|烧炭|跳楼|跳河|跳江|跳海|上吊|卧轨|自残|自焚|服毒|跳下去|遗书"
+    r"自杀|割腕|割脉|烧炭|跳楼|跳河|跳江|跳海|上吊|卧轨|自残|自焚|服毒|跳下去|遗书",
+    # Farewells: "跟这个世界说再见", "炭已经点上了".
+    r"(?:跟|和|向)(?:这个)?世界(?:说)?(?:再见|告别)|永别了|下辈子再见|炭(?:已经)?点(?:上|着)",
 )
 _POISON = _rx(
     r"(?:喝|吃|吞|服)了?(?:一?[瓶把]|好多|很多|整瓶|半瓶)?的?"
@@ -119,11 +122,13 @@ _MEDICAL = _rx(
     r"流了?(?:很多|好多|一地|一身|满身)的?血|[血流]流?不止|大出血|吐血|满[身脸头]是血|浑身是血",
     r"血(?:还是|一直|怎么也|怎么都)?止不住|止不住血",
     r"误[食服喝吃吞]|不小心[喝吃吞]了?|(?<!电脑)(?<!手机)(?<!游戏)中毒|心脏病[犯发]|心梗|中风|脑溢血",
-    r"溺水|触电",
+    r"溺水|触电|噎住|卡住了?(?:喉咙|嗓子)|[吞咽]了?(?:个|一颗|一个|几[个颗])?(?:纽扣)?(?:电池|磁铁|硬币|钉子)",
+    r"卡在车里|压在(?:下面|底下)|困在(?:里面|电梯|车里)",
 )
 _FIRE = _rx(
     r"越烧越|着火|失火|起火了|发生火灾|火灾了|烧起来了|冒浓烟|浓烟|在放火|放火了|纵火了|[泼浇]了?汽油",
     r"(?:煤气|燃气|天然气|液化气|瓦斯)(?:外)?泄[漏露]|闻到.{0,3}(?:煤气|燃气|天然气|液化气)味",
+    r"(?:煤气|燃气|天然气|液化气)(?:管)?(?:味(?:好|很|特别)?大|漏气)",
 )
 
 # Rules in precedence order: the mental-health line comes first.
@@ -189,6 +194,7 @@ _LEGAL_QUESTION = _rx(
     r"取证|验伤|鉴定|证据|律师|法院|刑事责任|追究|追责|逃逸|保险|未遂|故意伤害|杀人罪|伤害罪",
     r"区别|才算|正当防卫|互殴|拘留|被抓|带走|该谁|谁赔|责任|合法吗|工伤|歧视|退钱|假设|如果|假如",
     r"能告|管用吗|不认账|该不该|保护令|能要|协议",
+    r"讨说法|怎么调解|调解|怎么解决|怎么处理|后续|赔钱|要赔|谁赔|负责任?",
 )
 # Fear, a call for help or the person at hand keep a danger real even inside a question.
 _URGENT = _rx(
@@ -268,8 +274,14 @@ MODEL_THRESHOLD = 0.55
 # A clause the classifier flags inside a legal question without a word of "now" counts less.
 QUESTION_DAMPING = 0.7
 PAST_STORY_DAMPING = 0.5
+PLAIN_THRESHOLD = 0.75
 # "现在" tells the state of a case as often as a danger: the rules read tense, not the model.
 _CALM_NOW = _rx(r"现在|目前|如今")
+# Words of harm, threat, confinement or farewell.
+_HARM_WORDS = _rx(
+    r"[打揍踢踹掐扇勒砍捅杀刀枪棍死血伤火烧烟爆毒药跳割撞摔晕昏锁关困绑堵追砸闯救怕逼]",
+    r"煤气|燃气|没气|没反应|抽搐|跟踪|跟着|威胁|收拾|不想活|活着|走了|再见|对不起|遗书|危险|冲进|门口|找我",
+)
 _HYPOTHETICAL = _rx(r"如果|假如|假设|万一")
 _NOW_STRONG = _rx(r"正在|此刻|这会儿|马上|立刻|今晚|刚才|刚刚|还在|快来|一直在")
 MIN_SPAN = 7
@@ -339,7 +351,9 @@ def detect(text: str, *, after_danger: bool = False) -> Danger | None:
             probability *= QUESTION_DAMPING
         elif past_story:
             probability *= PAST_STORY_DAMPING
-        if probability >= MODEL_THRESHOLD:
+        # A clause without a word of harm needs the model to be much surer.
+        needed = MODEL_THRESHOLD if _HARM_WORDS.search(span) else PLAIN_THRESHOLD
+        if probability >= needed:
             return Danger(_kind_of(span), span)
     return None
 

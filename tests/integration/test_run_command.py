@@ -97,7 +97,9 @@ async def test_run_serves_web_and_telegram_degrades_when_rasa_dies_and_stops_cle
         async with aiohttp.ClientSession() as session:
             answer = await ask(session, port, "被城管罚了五百块不服咋办")
             assert answer["topic"] == "admin_review"
-            assert "《中华人民共和国行政复议法》" in answer["replies"][-1]["text"]
+            last = answer["replies"][-1]
+            assert any("《中华人民共和国行政复议法》" in s for s in last["sources"])
+            assert "复议" in last["text"] and last["details"]
             for given in (stats_token, "wrong"):
                 headers = {"Authorization": f"Bearer {given}"}
                 url = f"http://127.0.0.1:{port}/api/v1/stats"

@@ -22,6 +22,7 @@ CHAT = 1001
 TABLE = {
     "复议要钱吗": ("admin_review_cost", Topic.ADMIN_REVIEW),
     "都不是": ("deny", Topic.OTHER),
+    "复议的事情": ("admin_review", Topic.ADMIN_REVIEW),
 }
 
 
@@ -104,6 +105,21 @@ async def test_question_gets_a_cited_answer_and_a_button_press_works(fake, bot):
     messages = await fake.wait_for_messages(CHAT, 2)
     assert messages[1].text != answer.text
     await fake.wait_for(lambda f: f.calls("answerCallbackQuery"))
+
+
+async def test_a_vague_question_gets_a_choice_whose_buttons_answer(fake, bot):
+    fake.message(CHAT, "复议的事情")
+    [choice] = await fake.wait_for_messages(CHAT, 1)
+    assert choice.text.startswith("您是想问")
+    offered = [b["callback_data"] for row in choice.params["reply_markup"]["inline_keyboard"]
+               for b in row]  # fmt: skip
+    assert 3 <= len(offered) <= 4 and offered[-1] == "human"
+    fake.callback(CHAT, offered[0])
+    messages = await fake.wait_for_messages(CHAT, 2)
+    assert "依据：" in messages[1].text and len(messages[1].text.split("<i>")[0]) <= 200
+    fake.callback(CHAT, offered[0], message_id=choice.result["message_id"])  # pressed again
+    messages = await fake.wait_for_messages(CHAT, 3)
+    assert "已经回答过了" in messages[2].text
 
 
 async def test_photo_and_other_media_get_a_request_for_text(fake, bot):
