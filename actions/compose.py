@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from actions.bank import BankEntry
-from actions.deadline import REVIEW_DAYS, fmt, review_deadline
+from actions.deadline import ALREADY_REVIEWED, REVIEW_DAYS, fmt, review_deadline
 from actions.quote import article_quote, citation_label
 from bot import texts
 from bot.corpus.retrieval import Retriever, local_fact
@@ -66,12 +66,16 @@ class Composer:
         nlu: NLUResult | None = None,
         district: str | None = None,
         today: dt.date | None = None,
+        lead: str = "",
     ) -> Reply:
-        """The entry's answer, personal lines from the situation, details and sources."""
+        """The entry's answer, personal lines from the situation, details and sources.
+
+        `lead` goes before the answer (a fallback says that it is one).
+        """
         personal, deadline = self._deadline(entry, nlu, today)
-        room = FIRST_CHARS - len(texts.SHORT_NOTICE) - len(personal) - 2
+        room = FIRST_CHARS - len(texts.SHORT_NOTICE) - len(personal) - len(lead) - 3
         head, rest = first_sentences(entry.answer, room)
-        first = [head]
+        first = [lead, head] if lead else [head]
         if personal:
             first.append(personal)
         step = texts.NEXT_STEP + entry.next_step
@@ -134,7 +138,7 @@ class Composer:
         if nlu is None or today is None or entry.service != "admin_review":
             return "", ""
         learnt = nlu.situation.learnt_of_act()
-        if learnt is None or learnt.moment.date is None:
+        if learnt is None or learnt.moment.date is None or ALREADY_REVIEWED.search(nlu.text):
             return "", ""
         last_day = learnt.moment.date + dt.timedelta(days=REVIEW_DAYS)
         left = (last_day - today).days

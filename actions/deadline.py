@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from bot import texts
 from bot.timeparse import Moment, When
 
 REVIEW_DAYS = 60  # 第二十条: 六十日内
+# A review already applied for or decided: the sixty days are behind the citizen, and
+# what follows (court within fifteen days, 行政诉讼法 第四十五条) is another count.
+ALREADY_REVIEWED = re.compile(
+    r"复议决定|申请了(?:行政)?复议|复议(?:机关|的结果)?(?:维持|驳回|决定)|复议结果|复议(?:下来|完了)"
+)
 
 
 def fmt(date: dt.date) -> str:

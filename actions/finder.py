@@ -13,7 +13,7 @@ from bot.types import NLUResult, Topic
 # Chosen on tests/data/answers_tune.jsonl (`make eval-answers-tune`); answers_test.jsonl
 # scores them (`make eval-answers`) and no choice is made on it.
 ANSWER_SCORE = 0.13  # the best entry is answered at or above this likeness…
-ANSWER_MARGIN = 0.03  # …when it leads the next by this share of its score
+ANSWER_MARGIN = 0.1  # …when it leads the next by this share of its score
 CHOICE_SCORE = 0.09  # below this nothing fits
 CHOICE_SHARE = 0.75  # entries offered beside the best score at least this share of it
 RELATED_BONUS = 0.05  # a follow-up leans to the entries related to the one it follows

@@ -7,13 +7,19 @@ from collections.abc import Callable
 
 from actions.answers import Answerer
 from actions.compose import entry_button
-from actions.deadline import review_deadline
+from actions.deadline import ALREADY_REVIEWED, review_deadline
 from actions.finder import Found
 from bot import texts
 from bot.nlu.topics import is_area
 from bot.timeparse import china_today
 from bot.types import Button, NLUResult, Reply, Topic
 
+# What a service does for a matter the bank has no specific entry for.
+OVERVIEWS = {
+    Topic.MEDIATION: "mediation.which_disputes",
+    Topic.LEGAL_AID: "legal_aid.scope",
+    Topic.ADMIN_REVIEW: "admin_review.scope_overview",
+}
 _NOT_FOUND_BUTTONS = (Button(texts.HUMAN_BUTTON, "human"),)
 MAIN_MENU = tuple(Button(label, payload) for payload, label in texts.MENU_LABELS.items())
 
@@ -98,6 +104,13 @@ class Responder:
             return self._answers.composer.answer(entry, nlu, district, self._today())
         if finding.kind is Found.CHOOSE:
             return self._answers.composer.choices(finding.entries)
+        overview = self._answers.bank.get(OVERVIEWS.get(nlu.topic, ""))
+        if overview is not None and not (nlu.uncertain or nlu.degraded):
+            # The service is clear, the specific question is not in the bank: say so, then
+            # what the service does for matters like this one.
+            return self._answers.composer.answer(
+                overview, nlu, district, self._today(), lead=texts.NO_SPECIFIC_ANSWER
+            )
         return None
 
     def _calculators(self, nlu: NLUResult, counted: bool = False) -> list[Reply]:
@@ -105,7 +118,7 @@ class Responder:
         if nlu.topic is not Topic.ADMIN_REVIEW:
             return []
         learnt = nlu.situation.learnt_of_act()
-        if learnt is not None and counted:
+        if (learnt is not None and counted) or ALREADY_REVIEWED.search(nlu.text):
             return []
         if learnt is None:
             # Only a question about the time limit is told how it is counted.

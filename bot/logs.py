@@ -64,6 +64,10 @@ class MaskingFilter(logging.Filter):
         return True
 
 
+# Libraries whose debug lines carry stored values verbatim.
+QUIET = ("aiosqlite", "sqlalchemy.engine", "asyncpg")
+
+
 def setup(verbose: bool) -> None:
     """Log to stderr, masked; debug level when `verbose`."""
     logging.basicConfig(
@@ -76,3 +80,7 @@ def setup(verbose: bool) -> None:
     # httpx logs every request URL, and a Bot API URL carries the bot's token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # aiosqlite logs every statement with its parameters at debug level: password hashes,
+    # CSRF tokens and session ids would reach the log, which masking cannot recognise.
+    for name in QUIET:
+        logging.getLogger(name).setLevel(logging.INFO)

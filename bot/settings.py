@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     # Whether staff call back citizens who leave a number when no operator is online.
     # Off: the bot promises no callback and points to 12348 instead.
     callback_desk: bool = False
+    # Which sites may show the web chat in a frame (CSP frame-ancestors): "*" lets any
+    # bureau site embed it; a list such as "https://sfj.example.gov.cn" narrows it.
+    chat_frame_ancestors: str = Field(default="*", pattern=r"^[\w\s*:/.'-]+$")
     # Working periods on working days; holidays and adjusted workdays from chinese-calendar.
     office_hours: str = "09:00-12:00,13:30-17:30"
     office_timezone: str = "Asia/Shanghai"

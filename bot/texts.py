@@ -349,3 +349,4 @@ STALE_BUTTON = "这个问题上面已经回答过了，可以往上翻看；还�
 CHECK_ALREADY_TOLD = "根据您前面说的，已经知道：{facts}。"
 CHECK_BUTTON_SHORT = "测一测能否申请"
 CHECK_APPLY_BUTTON = "去哪里申请法律援助"
+NO_SPECIFIC_ANSWER = "我没有找到和您的问题完全对应的解答，先说说这类事一般怎么办："

@@ -30,7 +30,10 @@ SAID_KEPT = 400
 def _missed(nlu: NLUResult, replies: list[Reply]) -> bool:
     # Counted: the model was unsure, or the bot had to say it found nothing.
     return nlu.uncertain or any(
-        r.text.startswith(texts.UNSURE) or texts.NOT_FOUND in r.text for r in replies
+        r.text.startswith(texts.UNSURE)
+        or texts.NOT_FOUND in r.text
+        or r.text.startswith(texts.NO_SPECIFIC_ANSWER)
+        for r in replies
     )
 
 

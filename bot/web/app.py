@@ -8,6 +8,7 @@ import secrets
 import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
@@ -15,6 +16,7 @@ from bot import texts
 from bot.chat import ChatService, Inbound, Kind, Outcome, reply_to_json
 from bot.types import Reply
 from bot.web import console
+from bot.web.headers import SecurityHeaders
 from bot.web.stats_api import add_routes
 
 if TYPE_CHECKING:
@@ -58,6 +60,14 @@ def _session(request: web.Request) -> str:
         if SESSION.fullmatch(known):
             return known
     return secrets.token_hex(16)
+
+
+def _same_origin(request: web.Request) -> bool:
+    """No Origin (not a browser), or the page came from this very host."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    return urlsplit(origin).netloc.lower() == request.host.lower()
 
 
 def _keep_session(response: web.StreamResponse, session: str) -> None:
@@ -195,6 +205,9 @@ async def history(request: web.Request) -> web.Response:
 
 async def websocket(request: web.Request) -> web.WebSocketResponse:
     """The live chat: `hello` with the history first, then one `replies` per message."""
+    if not _same_origin(request):
+        # Another site's page may not open a citizen's chat in the citizen's browser.
+        raise web.HTTPForbidden(text="cross-origin WebSocket refused")
     session = _session(request)
     chat = _chat(request)
     ws = web.WebSocketResponse(heartbeat=30, max_msg_size=MAX_BODY)
@@ -263,6 +276,9 @@ def create_app(services: Services, telegram: TelegramChannel | None = None) -> w
     app[WINDOWS] = {}
     services.chat.register(CHANNEL, WebDeliverer(app[WINDOWS]))
     app.on_shutdown.append(_close_sockets)
+    settings = getattr(services, "settings", None)
+    ancestors = getattr(settings, "chat_frame_ancestors", "*")
+    app.on_response_prepare.append(SecurityHeaders(STATIC / "index.html", ancestors))
     app.router.add_get("/", index)
     app.router.add_get("/embed.js", embed)
     app.router.add_get("/ws", websocket)

@@ -82,3 +82,9 @@ def test_a_message_in_another_language_is_answered_in_it(responder, text, langua
 def test_danger_leads_every_reply(responder):
     replies = responder.to_message(understood("复议要钱吗", Topic.ADMIN_REVIEW), danger="threat")
     assert "110" in replies[0].text and len(replies) >= 2
+
+
+def test_a_review_already_decided_gets_no_sixty_day_count(responder):
+    text = "我家棚子被认定违建罚款，11月20日我向县政府申请了复议，前天收到复议决定书维持了，怎么办"
+    replies = responder.to_message(understood(text, Topic.ADMIN_REVIEW))
+    assert all("还剩" not in r.text and "六十日的复议期限" not in r.text for r in replies)

@@ -45,3 +45,15 @@ def test_a_traceback_is_cleaned_too():
 def test_short_strings_are_not_taken_for_secrets():
     logs.hide("abc")
     assert formatted(record("abc def")) == "abc def"
+
+
+async def test_verbose_logging_never_prints_stored_values(tmp_path, caplog):
+    import aiosqlite
+
+    logs.setup(verbose=True)
+    secret = "$argon2id$v=19$m=65536,t=3,p=4$made-up-hash"  # noqa: S105 (made up)
+    with caplog.at_level(logging.DEBUG):
+        async with aiosqlite.connect(tmp_path / "t.db") as db:
+            await db.execute("create table t (v text)")
+            await db.execute("insert into t values (?)", (secret,))
+    assert secret not in caplog.text

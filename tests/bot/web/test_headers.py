@@ -1,0 +1,56 @@
+from types import SimpleNamespace
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from actions.reply import Responder
+from bot.chat import ChatService
+from bot.dialogue.core import DialogueCore
+from bot.storage.conversations import DbStateStore
+from bot.storage.db import make_engine, migrate, sessionmaker
+from bot.web.app import create_app
+from tests.bot.dialogue.fakes import TableNLU
+
+
+@pytest.fixture
+async def client(answerer, tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'bot.db'}")
+    await migrate(engine)
+    sessions = sessionmaker(engine)
+    core = DialogueCore(TableNLU({}), Responder(answerer), DbStateStore(sessions))
+    settings = SimpleNamespace(chat_frame_ancestors="https://sfj.example.gov.cn")
+    app = create_app(SimpleNamespace(chat=ChatService(core, sessions), settings=settings))
+    async with TestClient(TestServer(app)) as client:
+        yield client
+    await engine.dispose()
+
+
+@pytest.mark.parametrize("path", ["/", "/static/chat.js", "/embed.js", "/no/such/page"])
+async def test_every_response_has_the_basic_headers_and_no_version(client, path):
+    response = await client.get(path)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Server"] == "legal-hotline-bot"
+    assert "aiohttp" not in response.headers["Server"]
+
+
+async def test_the_chat_page_may_be_framed_only_by_the_configured_sites(client):
+    policy = (await client.get("/")).headers["Content-Security-Policy"]
+    assert "frame-ancestors https://sfj.example.gov.cn;" in policy
+    assert "script-src 'self' 'sha256-" in policy  # its one inline script, by hash
+    assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+
+
+async def test_staff_pages_are_never_framed(client):
+    response = await client.get("/staff/login", allow_redirects=False)
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+async def test_the_chat_socket_refuses_another_site_s_page(client):
+    host = f"{client.server.host}:{client.server.port}"
+    refused = await client.get("/ws", headers={"Origin": "https://evil.example"})
+    assert refused.status == 403
+    async with client.ws_connect("/ws", headers={"Origin": f"http://{host}"}) as ws:
+        hello = await ws.receive_json()
+        assert hello["type"] == "hello"
