@@ -238,6 +238,9 @@ class DialogueCore:
         """Remember the entry answered (for follow-ups) and the answer buttons pressed."""
         flow = dict(state.flow)
         entry = next((r.entry for r in reversed(replies) if r.entry), None)
+        # After a "您是想问" choice, a follow-up leans on the service of its first option.
+        offered = (b.payload for r in replies for b in r.buttons)
+        entry = entry or next((p[len("entry:") :] for p in offered if p.startswith("entry:")), None)
         if entry is not None:
             flow["entry"] = entry
         if payload is not None and payload.startswith(ANSWER_BUTTONS):

@@ -34,6 +34,7 @@ CHANNEL = "web"
 SESSION = re.compile(r"[0-9a-f]{32}")
 CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,31}")  # with the session, fits the 64-char id
 COMMANDS = ("start", "help", "menu", "forget")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 FIELDS: dict[str, tuple[Kind, str]] = {
     "message": ("text", "text"),
     "button": ("button", "payload"),
@@ -92,6 +93,8 @@ def to_inbound(session: str, body: Any) -> Inbound:
         raise BadMessage(f'expected {{"{field}": "..."}}')
     if len(value) > MAX_TEXT:
         raise BadMessage(f"at most {MAX_TEXT} characters")
+    # JSON may carry a lone surrogate ("\ud800"), which no database can store.
+    value = _SURROGATE.sub("\ufffd", value)
     if kind == "text" and value.strip().startswith("/"):
         command = value.strip()[1:].split(" ", 1)[0].lower()
         kind = "command"

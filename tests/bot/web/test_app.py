@@ -112,3 +112,12 @@ async def test_session_from_the_page_when_cookies_are_blocked(client):
 async def test_bad_requests_get_a_4xx(client, body, headers, status):
     response = await client.post("/api/message", data=body, headers=headers)
     assert response.status == status
+
+
+async def test_a_lone_surrogate_is_answered_not_a_server_error(client):
+    body = '{"type": "message", "id": "s1", "text": "\\ud800复议要钱吗"}'
+    response = await client.post(
+        "/api/message", data=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status == 200
+    assert (await response.json())["replies"]
