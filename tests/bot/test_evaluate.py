@@ -63,3 +63,38 @@ def test_report_ends_with_exactly_one_summary_line():
     lines = out.getvalue().strip().splitlines()
     assert lines[-1] == "macro_f1=0.333 lenient_macro_f1=0.333 answer_hit=n/a n=2"
     assert sum(line.startswith("macro_f1=") for line in lines) == 1
+
+
+async def test_golden_rows_score_the_entry_answered_offered_and_every_must_not(tmp_path):
+    from bot.evaluate import entry_scores, run_cases
+    from bot.types import Button, Reply, Topic, Turn
+    from tests.bot.dialogue.fakes import TableNLU
+
+    rows = [
+        {"text": "调解要钱吗", "entry": "mediation.cost", "must": ["不收费"], "must_not": []},
+        {"text": "法援要钱吗", "entry": "legal_aid.free", "must_not": ["六十日"]},
+        {"text": "复议多久", "entry": "admin_review.deadline", "also": []},
+        {"text": "离婚怎么分财产", "entry": None},
+    ]
+    cases = load_cases(write(tmp_path, [json.dumps(r, ensure_ascii=False) for r in rows]))
+    answers = {
+        "调解要钱吗": [Reply("不收费。", entry="mediation.cost")],
+        "法援要钱吗": [Reply("不收费，六十日内", entry="legal_aid.cost_if_lose")],
+        "复议多久": [Reply("您是想问", (Button("期限", "entry:admin_review.deadline"),))],
+        "离婚怎么分财产": [Reply("这个问题不在我能解答的范围内")],
+    }
+
+    class Canned:
+        async def handle_text(self, text, conversation):
+            nlu = await TableNLU({text: ("other_general", Topic.OTHER)}).understand(text)
+            return Turn(nlu, answers[text])
+
+    outcome = await run_cases(Canned(), cases)
+    scores = entry_scores(outcome)
+    assert scores["entry_accuracy"] == 0.5  # the first and the last (no entry for none)
+    assert scores["entry_reached"] == 0.75  # the choice holding the entry counts here
+    assert scores["must_not_violations"] == 1 and scores["must_hit"] == 1.0
+    out = io.StringIO()
+    report(outcome, out)
+    assert "MUST-NOT line 2: ('六十日',)" in out.getvalue()
+    assert "entry_accuracy=0.500 entry_reached=0.750" in out.getvalue()
