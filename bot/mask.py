@@ -10,6 +10,9 @@ _FOLD = str.maketrans(
     {chr(0xFF10 + i): str(i) for i in range(10)}
     | {"Ｘ": "X", "ｘ": "x", "－": "-", "\u3000": " ", "＠": "@", "＋": "+"}
 )
+# Separators people type inside numbers ("138—1234—5678", "6222.0202…") read as "-" when
+# numbers are sought (one character for one, so spans stay the spans of the original).
+_NUMBER_SEPARATORS = str.maketrans({ch: "-" for ch in "—–−‐‑·・._/／。，,"})
 _SEP = r"[ \-]?"
 # A number is matched whole: no digit may touch it, even across one separator.
 _BEFORE = r"(?<![0-9])(?<![0-9][ \-])"
@@ -19,8 +22,10 @@ _CARD = re.compile(rf"{_BEFORE}(?:[0-9]{_SEP}){{15,18}}[0-9]{_AFTER}")
 # Mobiles are matched even beside other numbers: a missed one is worse than a spare mask.
 _MOBILE = re.compile(rf"(?<![0-9])(?:\+?86{_SEP})?1[3-9][0-9](?:{_SEP}[0-9]){{8}}(?![0-9])")
 # Whatever long number is left may hide an ID inside it (digits typed on either side).
-_LONG = re.compile(r"[0-9]{15,}[Xx]?")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+_LONG = re.compile(r"(?:[0-9]-?){14,}[0-9Xx]")
+# "@" also spelt out to dodge filters: "li.si(at)example.com", "li.si [at] example.com".
+_AT = r"(?:@|\s?[(\[]at[)\]]\s?|\sat\s)"
+_EMAIL = re.compile(rf"[A-Za-z0-9._%+\-]+{_AT}[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
@@ -49,23 +54,24 @@ def _star(original: str, keep_head: int, keep_tail: int) -> str:
 def mask(text: str) -> str:
     """The text with every resident ID, mobile, bank card and e-mail address masked."""
     folded = text.translate(_FOLD)
+    numbers = folded.translate(_NUMBER_SEPARATORS)
     spans: list[tuple[int, int, int, int]] = []  # start, end, head kept, tail kept
 
     def free(start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e, _h, _t in spans)
 
     # Every ID-shaped number is masked, valid check digit or not: a typo is still personal.
-    for m in _ID.finditer(folded):
+    for m in _ID.finditer(numbers):
         spans.append((m.start(), m.end(), 0, 4))
-    for m in _CARD.finditer(folded):
+    for m in _CARD.finditer(numbers):
         digits = re.sub(r"\D", "", m.group())
         if free(m.start(), m.end()) and luhn_ok(digits):
             spans.append((m.start(), m.end(), 0, 4))
-    for m in _MOBILE.finditer(folded):
+    for m in _MOBILE.finditer(numbers):
         if free(m.start(), m.end()):
             prefix = sum(ch.isdigit() for ch in m.group()) - 11  # the country code's digits
             spans.append((m.start(), m.end(), prefix + 3, 4))
-    for m in _LONG.finditer(folded):
+    for m in _LONG.finditer(numbers):
         if free(m.start(), m.end()):
             spans.append((m.start(), m.end(), 0, 4))
     for m in _EMAIL.finditer(folded):
@@ -75,9 +81,10 @@ def mask(text: str) -> str:
     for start, end, head, tail in sorted(spans):
         out.append(text[last:start])
         piece = text[start:end]
-        if "@" in piece.translate(_FOLD):
-            name, _, domain = piece.translate(_FOLD).partition("@")
-            out.append(name[:1] + "***@" + domain)
+        at = re.search(_AT, piece.translate(_FOLD))
+        if at is not None and not piece.translate(_FOLD)[: at.start()].isdigit():
+            plain = piece.translate(_FOLD)
+            out.append(plain[:1] + "***@" + plain[at.end() :])
         else:
             out.append(_star(piece, head, tail))
         last = end

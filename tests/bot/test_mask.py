@@ -1,5 +1,6 @@
 import random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -52,3 +53,27 @@ def test_no_valid_id_or_mobile_survives(seed, before, after):
     masked = mask(f"{before}{number}{after} {mobile}")
     assert number[:14] not in masked
     assert mobile not in masked
+
+
+@given(
+    seed=st.integers(0, 10**6),
+    separator=st.sampled_from(["-", "—", "–", ".", "·", "/", "_", " ", "－", "，"]),
+)
+@settings(max_examples=200, deadline=None)
+def test_numbers_split_by_any_separator_are_masked(seed, separator):
+    rng = random.Random(seed)
+    number = make_id(rng)
+    mobile = f"1{rng.choice('3456789')}{rng.randint(0, 10**9 - 1):09d}"
+    typed_id = separator.join([number[:6], number[6:14], number[14:]])
+    typed_mobile = separator.join([mobile[:3], mobile[3:7], mobile[7:]])
+    masked = mask(f"身份证{typed_id}，电话{typed_mobile}")
+    digits = "".join(ch for ch in masked if ch.isdigit())
+    assert number[6:14] not in digits and mobile[3:7] not in masked
+
+
+@pytest.mark.parametrize(
+    "address", ["li.si(at)example.com", "li.si [at] example.com", "li.si at example.com"]
+)
+def test_an_e_mail_with_at_spelt_out_is_masked(address):
+    masked = mask(f"我的邮箱 {address} 谢谢")
+    assert "li.si" not in masked and "example.com" in masked
