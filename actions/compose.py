@@ -140,6 +140,10 @@ class Composer:
         learnt = nlu.situation.learnt_of_act()
         if learnt is None or learnt.moment.date is None or ALREADY_REVIEWED.search(nlu.text):
             return "", ""
+        if learnt.meaning == "other":
+            # A lone date not tied to the decision by the citizen's words may be another
+            # day (an inspection, a payment): the count stays behind 详细说明, hedged.
+            return "", review_deadline(learnt.moment, today)
         last_day = learnt.moment.date + dt.timedelta(days=REVIEW_DAYS)
         left = (last_day - today).days
         if left < 0:

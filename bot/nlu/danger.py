@@ -195,6 +195,7 @@ _LEGAL_QUESTION = _rx(
     r"区别|才算|正当防卫|互殴|拘留|被抓|带走|该谁|谁赔|责任|合法吗|工伤|歧视|退钱|假设|如果|假如",
     r"能告|管用吗|不认账|该不该|保护令|能要|协议",
     r"讨说法|怎么调解|调解|怎么解决|怎么处理|后续|赔钱|要赔|谁赔|负责任?",
+    r"罚款|罚多少|罚了|拘留几天",
 )
 # Fear, a call for help or the person at hand keep a danger real even inside a question.
 _URGENT = _rx(

@@ -25,6 +25,9 @@ class Period:
     end: dt.datetime
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def parse_period(spec: str, now: dt.datetime, zone: ZoneInfo = CHINA) -> Period:
     """`today`, `7d`, `30d` or `2026-11-01..2026-11-30` (whole local days, both included)."""
     local_today = now.astimezone(zone).date()
@@ -50,4 +53,7 @@ def parse_period(spec: str, now: dt.datetime, zone: ZoneInfo = CHINA) -> Period:
         raise PeriodError("the period ends before it starts")
     if (last - first).days >= MAX_DAYS:
         raise PeriodError(f"at most {MAX_DAYS} days")
+    # Dates a database and a UTC conversion can hold: year 0001 turns into year 0 in UTC.
+    if first.year < FIRST_YEAR or last.year > LAST_YEAR:
+        raise PeriodError(f"dates between {FIRST_YEAR} and {LAST_YEAR} only")
     return Period(spec, midnight(first), midnight(last + dt.timedelta(days=1)))

@@ -32,6 +32,7 @@ DESK = (Role.OPERATOR, Role.ADMIN)
 TRANSCRIPT_LENGTH = 80
 # A transcript kept open and refreshed live is one look, not one per refresh.
 LOOK_LASTS = 600.0
+_ID = re.compile(r"[0-9]{1,9}")  # ASCII digits only, and within an INTEGER column
 NONCE = re.compile(r"[A-Za-z0-9_-]{8,40}")
 STATUS_NAMES = {repo.QUEUED: "排队中", repo.CLAIMED: "处理中", repo.CLOSED: "已结束",
                 repo.CALLBACK: "待回电"}  # fmt: skip
@@ -137,7 +138,7 @@ def _view(row: Handoff, member: Staff) -> dict[str, Any]:
 
 async def _handoff(request: web.Request) -> Handoff:
     number = request.match_info["id"]
-    row = await _service(request)._get(int(number)) if number.isdigit() else None
+    row = await _service(request)._get(int(number)) if _ID.fullmatch(number) else None
     if row is None:
         raise web.HTTPNotFound(text="no such handoff")
     return row

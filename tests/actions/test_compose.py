@@ -60,3 +60,13 @@ def test_the_details_on_their_own_offer_related_questions(answerer):
     assert reply.text and reply.entry == entry.id
     assert any(b.payload.startswith("entry:") for b in reply.buttons)
     assert len(reply.buttons) <= 4
+
+
+def test_a_date_not_tied_to_the_decision_is_counted_only_behind_details(answerer):
+    entry = answerer.bank["admin_review.chengguan_tricycle"]
+    message = nlu("城管把我的三轮车拉走了，11月20日那天的事，我不服", Topic.ADMIN_REVIEW)
+    learnt = message.situation.learnt_of_act()
+    assert learnt is not None and learnt.meaning == "other"
+    reply = answerer.composer.answer(entry, message, today=TODAY)
+    assert "还剩" not in reply.text
+    assert "六十日" in reply.details

@@ -182,6 +182,9 @@ async def test_desk_refuses_other_roles_and_cross_site_sockets(fake, engine, ans
             response = await wang.get("/staff/ws", headers=CROSS_SITE_UPGRADE)
             assert response.status == 403
             assert (await wang.get("/staff/handoffs/999")).status == 404
+            # Other digits and numbers past the column were server errors.
+            for odd in ("٣", "²", "9" * 40):
+                assert (await wang.get(f"/staff/handoffs/{odd}")).status == 404
             assert (await wang.post("/staff/handoffs/1/claim", data={})).status == 403  # no CSRF
         finally:
             await boss.close()

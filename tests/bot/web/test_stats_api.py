@@ -48,7 +48,13 @@ async def test_figures_and_bad_parameters(client):
     body = await response.json()
     assert body["period"]["name"] == "today" and body["filters"]["channel"] == "web"
     assert body["volume"]["conversations"] == 0 and body["handoff"]["handoff_rate"] is None
-    for query in ("period=yesterday", "channel=fax", "district=" + "区" * 40):
+    for query in (
+        "period=yesterday",
+        "channel=fax",
+        "district=" + "区" * 40,
+        "period=0001-01-01..0001-01-02",  # year 0 in UTC: was a server error
+        "period=9999-12-30..9999-12-31",  # past the last date: was a server error
+    ):
         assert (await client.get(f"/api/v1/stats?{query}", headers=auth)).status == 400
 
 
