@@ -25,11 +25,20 @@ SECOND_TOPIC = 0.25  # a second service is searched when the model gives it this
 
 # A short message that only makes sense after an answer ("要带什么材料", "多久").
 FOLLOW_UP = re.compile(
-    r"^.{0,6}(材料|带什么|多久|多长时间|几天|收费|要钱|多少钱|去哪|在哪|找谁|怎么申请|怎么办|"
-    r"期限|时间|费用|流程|手续|然后呢|那.{0,4}呢|还有呢|可以吗|行吗|能吗).{0,8}$"
+    r"^(?:那|那么|还有|请问|另外)?.{0,4}(?:材料|带什么|多久|多长时间|几天|收费|要钱|多少钱|去哪|"
+    r"在哪|找谁|怎么申请|期限|时间|费用|流程|手续|然后呢|还有呢|可以吗|行吗|能吗).{0,4}$"
 )
 # A message that names a service is a question of its own, however short.
 _NAMES_A_SERVICE = re.compile(r"调解|调委会|援助|法援|复议|复意|仲裁|法院|起诉|律师")
+# Bodies an entry may be about: an entry about one does not answer a message about another.
+BODIES = {
+    "traffic_police": re.compile(r"交警|交通警察|车管所"),
+    "police": re.compile(r"派出所|公安|警察(?!.*交)"),
+    "chengguan": re.compile(r"城管|综合执法"),
+    "court": re.compile(r"法院|法官"),
+    "labour": re.compile(r"人社|劳动监察|仲裁委"),
+}
+OTHER_BODY = 0.6
 _WAGES = re.compile(r"工资|工钱|欠薪|讨薪|劳务费|血汗钱")
 # A statutory group names its legal-aid entry when the question is whether one qualifies.
 GROUP_ENTRIES = {
@@ -64,6 +73,7 @@ class Finder:
     def __init__(self, matcher: BankMatcher) -> None:
         self.matcher = matcher
         self.entries = matcher.entries
+        self._bodies: dict[str, set[str]] = {}
 
     def services(self, nlu: NLUResult, last: BankEntry | None) -> list[str]:
         """The services (or legal areas) whose entries may answer the message."""
@@ -115,6 +125,7 @@ class Finder:
     ) -> list[tuple[str, float]]:
         """Entries best first: those of other services count less, a follow-up's not at all."""
         ranked = []
+        said = {name for name, pattern in BODIES.items() if pattern.search(text)}
         for entry_id, score in self.matcher.scores(text):
             entry = self.entries[entry_id]
             if entry.service not in services:
@@ -123,14 +134,26 @@ class Finder:
                 score *= OTHER_SERVICE
             elif last is not None:
                 score += RELATED_BONUS * (entry_id in last.related)
+            if self._other_body(entry, said):
+                score *= OTHER_BODY
             ranked.append((entry_id, score))
         ranked.sort(key=lambda pair: -pair[1])
         return ranked[:6]
 
+    def _other_body(self, entry: BankEntry, said: set[str]) -> bool:
+        """The entry's question names a body, and the message names another, not it."""
+        if not said:
+            return False
+        named = self._bodies.get(entry.id)
+        if named is None:
+            named = {name for name, p in BODIES.items() if p.search(entry.question)}
+            self._bodies[entry.id] = named
+        return bool(named) and not named & said
+
     def _constraint(self, nlu: NLUResult, services: list[str]) -> BankEntry | None:
         """An entry the citizen's situation settles, whatever the words rank."""
         groups = nlu.situation.groups
-        if "legal_aid" not in services or nlu.aspect not in (None, "eligibility"):
+        if "legal_aid" not in services or nlu.aspect not in (None, "what", "eligibility"):
             return None
         if "农民工" in groups and _WAGES.search(nlu.text):
             return self.entries.get("legal_aid.migrant_wages")

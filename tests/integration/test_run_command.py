@@ -98,8 +98,10 @@ async def test_run_serves_web_and_telegram_degrades_when_rasa_dies_and_stops_cle
             answer = await ask(session, port, "被城管罚了五百块不服咋办")
             assert answer["topic"] == "admin_review"
             last = answer["replies"][-1]
-            assert any("《中华人民共和国行政复议法》" in s for s in last["sources"])
-            assert "复议" in last["text"] and last["details"]
+            # Answered from the bank, citing the statute, or offered a choice of its entries.
+            cited = any("《中华人民共和国行政复议法》" in s for s in last["sources"])
+            offered = [b for b in last["buttons"] if b["payload"].startswith("entry:admin_review.")]
+            assert (cited and last["details"]) or offered
             for given in (stats_token, "wrong"):
                 headers = {"Authorization": f"Bearer {given}"}
                 url = f"http://127.0.0.1:{port}/api/v1/stats"
