@@ -3,27 +3,13 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
 
 from actions.bank import BankEntry, BankMatcher, load_bank
-from actions.compose import Composer
+from actions.compose import Composer, Contacts
 from actions.finder import Finder
-from bot import texts
 from bot.corpus.retrieval import Retriever
-from bot.types import Topic
 
-
-@dataclass(frozen=True)
-class Contacts:
-    """Deployment-specific contacts per topic; empty means "say 12348"."""
-
-    by_topic: dict[str, str] = field(default_factory=dict)
-
-    def line(self, topic: Topic) -> str:
-        contact = self.by_topic.get(topic.value) or self.by_topic.get("default")
-        return (
-            texts.CONTACT_CONFIGURED.format(contact=contact) if contact else texts.CONTACT_DEFAULT
-        )
+__all__ = ["Answerer", "Contacts", "default_matcher"]
 
 
 @functools.cache
@@ -40,4 +26,4 @@ class Answerer:
     ) -> None:
         self.finder = Finder(matcher or default_matcher())
         self.bank: dict[str, BankEntry] = self.finder.entries
-        self.composer = Composer(self.bank, retriever, contacts.by_topic)
+        self.composer = Composer(self.bank, retriever, contacts)

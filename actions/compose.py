@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 
 from actions.bank import BankEntry
 from actions.deadline import ALREADY_REVIEWED, REVIEW_DAYS, fmt, review_deadline
@@ -50,15 +51,29 @@ def answer_buttons(entry: BankEntry) -> tuple[Button, ...]:
     )
 
 
+@dataclass(frozen=True)
+class Contacts:
+    """Deployment-specific contacts per service; none configured means "say 12348"."""
+
+    by_topic: dict[str, str] = field(default_factory=dict)
+
+    def line(self, service: str) -> str:
+        """Where to go for a service; a legal area outside the three always gets 12348."""
+        contact = self.by_topic.get(service) or self.by_topic.get("default")
+        if contact and not service.startswith("other"):
+            return texts.CONTACT_CONFIGURED.format(contact=contact)
+        return texts.CONTACT_DEFAULT
+
+
 class Composer:
     """Turns an entry and what the citizen said into a reply; holds no per-citizen state."""
 
     def __init__(
-        self, entries: dict[str, BankEntry], retriever: Retriever, contact: dict[str, str]
+        self, entries: dict[str, BankEntry], retriever: Retriever, contacts: Contacts
     ) -> None:
         self._entries = entries
         self._retriever = retriever
-        self._contact = contact
+        self._contacts = contacts
 
     def answer(
         self,
@@ -95,7 +110,7 @@ class Composer:
         if local is not None:
             details.append(local[0])
             sources.append(local[1])
-        details.append(self._contact_line(entry))
+        details.append(self._contacts.line(entry.service))
         for label, words in self._quotes(entry):
             details.append(f"{label}：“{words}”")
             sources.append(label)
@@ -113,13 +128,7 @@ class Composer:
     def details(self, entry: BankEntry, district: str | None = None) -> Reply:
         """The details of an entry as a reply of their own (a channel without an expander)."""
         full = self.answer(entry, district=district)
-        buttons = tuple(
-            Button(b.label, b.payload)
-            for b in (
-                *(self._related_buttons(entry)),
-                Button(texts.HUMAN_BUTTON, "human"),
-            )
-        )
+        buttons = (*self._related_buttons(entry), Button(texts.HUMAN_BUTTON, "human"))
         return Reply(full.details, buttons[:4], full.sources, entry=entry.id)
 
     def choices(self, entries: tuple[BankEntry, ...]) -> Reply:
@@ -162,12 +171,6 @@ class Composer:
             return None
         label = citation_label(fact.passage)
         return f"{texts.LOCAL_INTRO}（{label}）：{fact.sentence}", label
-
-    def _contact_line(self, entry: BankEntry) -> str:
-        contact = self._contact.get(entry.service) or self._contact.get("default")
-        if contact and not entry.service.startswith("other"):
-            return texts.CONTACT_CONFIGURED.format(contact=contact)
-        return texts.CONTACT_DEFAULT
 
     def _quotes(self, entry: BankEntry) -> list[tuple[str, str]]:
         """Each cited article's label and the words of it the answer rests on, whole."""
