@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from actions.bank import BankEntry, BankMatch, BankMatcher
+from actions.bank import BankEntry, BankMatcher
 from bot.nlu.topics import SERVICE_INTENTS, is_area
 from bot.types import NLUResult, Topic
 
@@ -161,7 +161,3 @@ class Finder:
             if group in GROUP_ENTRIES and nlu.topic is Topic.LEGAL_AID:
                 return self.entries.get(GROUP_ENTRIES[group])
         return None
-
-    def match(self, text: str, services: list[str]) -> list[BankMatch]:
-        """The matcher's best entries, for the evaluation's report."""
-        return self.matcher.match(text, services)

@@ -1,15 +1,8 @@
-import datetime as dt
-
 from actions.compose import FIRST_CHARS, first_sentences
 from bot import texts
-from bot.nlu.situation import extract
-from bot.types import NLUResult, Topic
-
-TODAY = dt.date(2026, 12, 2)
-
-
-def nlu(text: str, topic: Topic) -> NLUResult:
-    return NLUResult(text, topic.value, 0.9, topic, 0.9, situation=extract(text, TODAY))
+from bot.types import Topic
+from tests.actions.messages import TODAY
+from tests.actions.messages import understood as nlu
 
 
 def test_every_entry_answers_first_within_a_phone_screen(answerer):

@@ -1,12 +1,8 @@
-import datetime as dt
-
 from actions.bank import BankCitation, BankEntry, BankMatcher
 from actions.finder import Finder, Found
-from bot.nlu.aspect import aspect_of
-from bot.nlu.situation import extract
-from bot.types import NLUResult, Topic
+from bot.types import Topic
+from tests.actions.messages import understood
 
-TODAY = dt.date(2026, 12, 2)
 CITE = (BankCitation("人民调解法", "第四条", "不收取任何费用"),)
 
 
@@ -26,19 +22,6 @@ BANK = {
         entry("legal_aid.free", "法律援助收费吗", "法援要钱吗"),
     )
 }
-
-
-def understood(text: str, topic: Topic, intent: str | None = None, **extra) -> NLUResult:
-    return NLUResult(
-        text,
-        intent or topic.value,
-        0.9,
-        topic,
-        0.9,
-        aspect=aspect_of(topic, text),
-        situation=extract(text, TODAY),
-        **extra,
-    )
 
 
 def finder() -> Finder:

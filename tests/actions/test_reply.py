@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from actions.reply import Responder
 from bot import texts
-from bot.nlu.aspect import aspect_of
-from bot.nlu.language import language_of
-from bot.nlu.situation import extract
-from bot.types import NLUResult, Topic
-
-TODAY = dt.date(2026, 12, 2)
-
-
-def understood(text: str, topic: Topic, intent: str | None = None) -> NLUResult:
-    return NLUResult(
-        text,
-        intent or topic.value,
-        0.9,
-        topic,
-        0.9,
-        aspect=aspect_of(topic, text),
-        situation=extract(text, TODAY),
-        language=language_of(text),
-    )
+from bot.types import Topic
+from tests.actions.messages import TODAY, understood
 
 
 @pytest.fixture
