@@ -30,7 +30,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from report import publish, say  # noqa: E402
+from report import publish, say, settings_line  # noqa: E402
 
 from bot.nlu.normalize import for_model  # noqa: E402
 from bot.rasa.server import RasaServer, free_loopback_port  # noqa: E402
@@ -45,6 +45,24 @@ RAW, TELEGRAM, WEB = "rasa raw /model/parse", "telegram (fake API)", "web chat (
 # Asks one question in a conversation; returns the seconds from message to reply.
 Ask = Callable[[int, str], Awaitable[float]]
 CONVERSATIONS = itertools.count()
+
+# Settings every bench run gives the bot, beside where it listens and what it talks to;
+# each published run prints them (see `changed_settings`).
+BENCH_SETTINGS = {
+    # Under 200 citizens the shared Rasa is slow; the bot must not fall back to
+    # keyword routing because of it, or the run would measure something else.
+    "RASA_TIMEOUT": "30",
+    # Telegram's own 30 messages/s is lifted: the runs measure the bot, not Telegram.
+    "TELEGRAM_MAX_RATE": "100000",
+    # Long polls end sooner, so a stopped bot's last poll does not hold the fake API.
+    "TELEGRAM_POLL_TIMEOUT": "10",
+}
+
+
+def changed_settings() -> str:
+    """The line each published run starts with: what it changed, and the defaults."""
+    defaults = {name.upper(): field.default for name, field in Settings.model_fields.items()}
+    return settings_line(BENCH_SETTINGS, defaults)
 
 
 def questions() -> list[str]:
@@ -132,14 +150,9 @@ async def start_bot(
         **os.environ,
         "RASA_URL": rasa.url,
         "RASA_TOKEN": rasa.token,
-        # Under 200 citizens the shared Rasa is slow; the bot must not fall back to
-        # keyword routing because of it, or this would measure something else.
-        "RASA_TIMEOUT": "30",
+        **BENCH_SETTINGS,
         "TELEGRAM_BOT_TOKEN": fake.token,
         "TELEGRAM_API_URL": fake.base_url.removesuffix("/bot"),
-        "TELEGRAM_POLL_TIMEOUT": "10",
-        # Telegram's own 30 messages/s is lifted: this measures the bot, not Telegram.
-        "TELEGRAM_MAX_RATE": "100000",
         "DATABASE_URL": database_url or sqlite_url(workdir),
         "INDEX_DIR": str(workdir / "index"),
         "WEB_HOST": "127.0.0.1",
@@ -292,7 +305,7 @@ async def main(args: argparse.Namespace) -> None:
     heading = (f"`bench/chat.py` — {args.n} questions per measurement at {args.levels}"
                " concurrent conversations, through the fake Bot API and the web chat's"
                " WebSocket, beside Rasa's raw `/model/parse` in the same run")  # fmt: skip
-    publish("chat", heading, say.lines)
+    publish("chat", heading, say.lines, changed_settings())
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from chat import questions, sqlite_url, start_bot
+from chat import changed_settings, questions, sqlite_url, start_bot
 from report import publish, say
 from soak import database_check, telegram_check
 from sqlalchemy.exc import SQLAlchemyError
@@ -344,7 +344,10 @@ async def main(args: argparse.Namespace) -> int:
                 results.append(await disk_full(rasa, corpus, args.seconds))
             if results[-1] is not None:  # a fault that could not be staged keeps its old figures
                 publish(
-                    f"faults-{name}", f"`bench/faults.py {name}` — {HOW[name]}", say.since(mark)
+                    f"faults-{name}",
+                    f"`bench/faults.py {name}` — {HOW[name]}",
+                    say.since(mark),
+                    changed_settings(),
                 )
     return 0 if all(result is not False for result in results) else 1
 

@@ -36,10 +36,21 @@ def machine() -> str:
     return f"{dt.date.today():%Y-%m-%d}, {os.cpu_count()} cores, {memory:.0f} GiB"
 
 
-def publish(key: str, heading: str, lines: list[str], doc: Path = DOC) -> None:
-    """Replace the section `key` of the document with this run's output (or add it)."""
+def settings_line(changed: dict[str, str], defaults: dict[str, object]) -> str:
+    """The bot settings a run changed, each with its default, for the published output."""
+    if not changed:
+        return "settings: the defaults"
+    shown = (f"{k}={v} (default {defaults.get(k, 'unset')})" for k, v in changed.items())
+    return "settings changed from the defaults: " + ", ".join(shown)
+
+
+def publish(key: str, heading: str, lines: list[str], settings: str, doc: Path = DOC) -> None:
+    """Replace the section `key` of the document with this run's output (or add it).
+
+    `settings` (see `settings_line`) is required: a published figure says what it ran with.
+    """
     start, end = f"<!-- run:{key} -->", f"<!-- /run:{key} -->"
-    output = "\n".join(lines)
+    output = "\n".join([settings, *lines])
     block = f"{start}\n{heading} ({machine()}):\n\n```\n{output}\n```\n{end}"
     text = doc.read_text(encoding="utf-8")
     if start in text and end in text:

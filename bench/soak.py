@@ -29,7 +29,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from chat import citizens_http, percentile, questions, sqlite_url, start_bot
+from chat import changed_settings, citizens_http, percentile, questions, sqlite_url, start_bot
 from report import publish, say
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -260,7 +260,7 @@ async def main(args: argparse.Namespace) -> int:
     heading = (f"`bench/soak.py` — {args.citizens} simulated citizens for {args.minutes:g} minutes,"
                " half on Telegram (fake Bot API), half on the web chat, each asking, reading"
                f" {READING[0]:.0f}–{READING[1]:.0f} s, asking again")  # fmt: skip
-    publish("soak", heading, say.lines)
+    publish("soak", heading, say.lines, changed_settings())
     return 0 if all(verdicts.values()) else 1
 
 

@@ -37,6 +37,7 @@ from bot.stats.figures import Figures  # noqa: E402
 from bot.stats.period import parse_period  # noqa: E402
 from bot.storage.db import make_engine, make_reader, migrate, sessionmaker  # noqa: E402
 from bot.storage.models import Conversation, Handoff, Message  # noqa: E402
+from bot.timeparse import CHINA  # noqa: E402
 
 DISTRICTS = ["梁溪", "锡山", "惠山", "滨湖", "新吴", "江阴", "宜兴", None]
 INTENTS = {
@@ -132,7 +133,7 @@ async def measure(engine: AsyncEngine, runs: int) -> list[float]:
     sessions = sessionmaker(engine)
     times = []
     for _ in range(runs):
-        period = parse_period("30d", dt.datetime.now(dt.UTC))
+        period = parse_period("30d", dt.datetime.now(dt.UTC), CHINA)
         began = time.perf_counter()
         figures = await Figures(sessions, hours).compute(period)
         times.append(time.perf_counter() - began)

@@ -6,9 +6,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from bot.nlu.normalize import clean, to_simplified
-from bot.stats.period import CHINA
+
+CHINA = ZoneInfo("Asia/Shanghai")
 
 
 def china_today() -> dt.date:

@@ -15,7 +15,7 @@ from bot.clock import Clock
 from bot.handoff import staff_texts as staff
 from bot.handoff.hours import OfficeHours
 from bot.stats.figures import Figures
-from bot.stats.period import CHINA, Period, PeriodError, parse_period
+from bot.stats.period import Period, PeriodError, parse_period
 from bot.stats.report import chart_png, daily_period, period_label, summary, weekly_period
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ class ManagerReports:
         try:
             if spec not in PERIODS:
                 raise PeriodError(spec)
-            period = parse_period(spec, self.clock.now())
+            period = parse_period(spec, self.clock.now(), self.hours.zone)
         except PeriodError:
             await self._send_text(message.chat_id, staff.STATS_USAGE)
             return
@@ -83,11 +83,11 @@ class ManagerReports:
 
     async def morning(self) -> None:
         """The 08:30 run: the daily report on working days, the weekly one on Mondays."""
-        today = self.clock.now().astimezone(CHINA).date()
+        today = self.clock.now().astimezone(self.hours.zone).date()
         daily = daily_period(today, self.hours)
         if daily is not None:
             await self.report(staff.DAILY_TITLE, daily, self.managers)
-        weekly = weekly_period(today)
+        weekly = weekly_period(today, self.hours.zone)
         if weekly is not None:
             await self.report(staff.WEEKLY_TITLE, weekly, self.managers)
 

@@ -11,13 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Executable, Select, distinct, func, or_, select
+from sqlalchemy import Executable, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.handoff.hours import OfficeHours
 from bot.mask import mask
-from bot.stats.period import CHINA, Period
+from bot.stats.period import Period
 from bot.storage.models import Conversation, Handoff, Message
 
 FALLBACK = "nlu_fallback"
@@ -60,10 +60,10 @@ def _buckets(seconds: list[float]) -> dict[str, int]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _local_hour(utc_hour: str) -> tuple[str, int, int]:
-    """(local date, hour, weekday with Monday 0) in Beijing of a `YYYY-MM-DD HH` UTC hour."""
+def _local_hour(utc_hour: str, zone: dt.tzinfo) -> tuple[str, int, int]:
+    """(local date, hour, weekday with Monday 0) in `zone` of a `YYYY-MM-DD HH` UTC hour."""
     moment = dt.datetime.strptime(utc_hour, "%Y-%m-%d %H").replace(tzinfo=dt.UTC)
-    local = moment.astimezone(CHINA)
+    local = moment.astimezone(zone)
     return local.date().isoformat(), local.hour, local.weekday()
 
 
@@ -100,8 +100,8 @@ class Figures:
         """All figures as plain JSON-ready values (durations in seconds)."""
         inbound = self._inbound(period, filters)
         parts: list[Any] = await asyncio.gather(
-            self._conversation_facts(inbound),
-            self._message_mix(inbound),
+            self._conversation_facts(inbound, period.zone),
+            self._message_mix(inbound, period.zone),
             self._handoffs(period, filters),
             self._scalar(select(func.count()).where(*self._outbound(period, filters))),
             self._feedback_and_misses(inbound),
@@ -179,7 +179,9 @@ class Figures:
     async def _scalar(self, query: Select[Any]) -> int:
         return int((await self._rows(query))[0][0] or 0)
 
-    async def _conversation_facts(self, inbound: list[ColumnElement[bool]]) -> list[Any]:
+    async def _conversation_facts(
+        self, inbound: list[ColumnElement[bool]], zone: dt.tzinfo
+    ) -> list[Any]:
         """(conversation, channel, topic, local day, district) of each conversation's messages.
 
         One pass over the period's messages gives every count of distinct conversations
@@ -196,15 +198,18 @@ class Figures:
             Conversation, Conversation.id == grouped.c.conversation_id
         )
         return [
-            (cid, channel, topic, _local_hour(str(hour))[0], district)
+            (cid, channel, topic, _local_hour(str(hour), zone)[0], district)
             for cid, channel, topic, hour, district in await self._rows(query)
         ]
 
-    async def _message_mix(self, inbound: list[ColumnElement[bool]]) -> dict[str, Any]:
+    async def _message_mix(
+        self, inbound: list[ColumnElement[bool]], zone: dt.tzinfo
+    ) -> dict[str, Any]:
         """Messages by hour of the day and weekday, by intent, and the NLU fallback share.
 
         Grouped by UTC hour in the database (a plain slice of the stored time, cheap on
-        every row) and turned into Beijing hours here: the offset is fixed, so exact.
+        every row) and turned into the office zone's hours here: exact for any zone whose
+        offsets are whole hours (all of China's).
         """
         bucket = self._utc_hour()
         clock_rows, intent_rows = await asyncio.gather(
@@ -217,7 +222,7 @@ class Figures:
         )
         by_hour, by_weekday = [0] * 24, [0] * 7
         for key, n in clock_rows:
-            _day, hour, weekday = _local_hour(str(key))
+            _day, hour, weekday = _local_hour(str(key), zone)
             by_hour[hour] += int(n)
             by_weekday[weekday] += int(n)
         # Messages relayed to an operator carry no intent: the bot did not answer them.
@@ -262,25 +267,23 @@ class Figures:
             return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD HH24")
         return func.substr(column, 1, 13)  # SQLite keeps UTC as `YYYY-MM-DD HH:MM:SS…`
 
-    def _local_date(self, column: Any) -> ColumnElement[Any]:
-        if self.dialect == "postgresql":
-            return func.to_char(func.timezone("Asia/Shanghai", column), "YYYY-MM-DD")
-        return func.date(column, "+8 hours")
-
-    async def _handoff_days(self, period: Period, filters: Filters) -> list[Any]:
-        handoff_day = self._local_date(Handoff.requested_at)
-        return await self._rows(
-            select(handoff_day, func.count(distinct(Handoff.conversation_id)))
+    async def _handoff_days(self, period: Period, filters: Filters) -> list[tuple[str, int]]:
+        """(local day, conversations handed over that day), the day in the period's zone."""
+        hour = self._utc_hour(Handoff.requested_at)
+        rows = await self._rows(
+            select(Handoff.conversation_id, hour)
             .where(*self._handoff_filter(period, filters))
-            .group_by(handoff_day)
+            .group_by(Handoff.conversation_id, hour)
         )
+        facts = [(cid, _local_hour(str(h), period.zone)[0]) for cid, h in rows]
+        return list(_distinct_by(facts, lambda f: f[1]).items())
 
     @staticmethod
     def _daily(period: Period, facts: list[Any], handoff_days: list[Any]) -> list[dict[str, Any]]:
         """Per local day: conversations by service, conversations, and handoffs."""
         by_day: dict[str, dict[str, Any]] = {}
-        current = period.start.astimezone(CHINA).date()
-        end = period.end.astimezone(CHINA).date()
+        current = period.start.astimezone(period.zone).date()
+        end = period.end.astimezone(period.zone).date()
         while current < end:
             by_day[current.isoformat()] = {"services": {}, "conversations": 0, "handoffs": 0}
             current += dt.timedelta(days=1)

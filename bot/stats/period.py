@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-CHINA = ZoneInfo("Asia/Shanghai")
 _CUSTOM = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
 MAX_DAYS = 366
 
@@ -24,11 +22,17 @@ class Period:
     start: dt.datetime
     end: dt.datetime
 
+    @property
+    def zone(self) -> dt.tzinfo:
+        """Where its days are counted: the zone its bounds were made in."""
+        assert self.start.tzinfo is not None  # noqa: S101 (periods are made zone-aware)
+        return self.start.tzinfo
+
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
-def parse_period(spec: str, now: dt.datetime, zone: ZoneInfo = CHINA) -> Period:
+def parse_period(spec: str, now: dt.datetime, zone: dt.tzinfo) -> Period:
     """`today`, `7d`, `30d` or `2026-11-01..2026-11-30` (whole local days, both included)."""
     local_today = now.astimezone(zone).date()
     spec = spec.strip() or "7d"

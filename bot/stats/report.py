@@ -8,7 +8,7 @@ import logging
 from typing import Any
 
 from bot.handoff.hours import DayKind, OfficeHours
-from bot.stats.period import CHINA, Period
+from bot.stats.period import Period
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +31,8 @@ def minutes(seconds: float | None, digits: int = 1) -> str:
 
 def period_label(period: Period) -> str:
     """`最近 7 天（11月16日–11月22日）`: the name and the local dates covered."""
-    first = period.start.astimezone(CHINA).date()
-    last = (period.end - dt.timedelta(seconds=1)).astimezone(CHINA).date()
+    first = period.start.astimezone(period.zone).date()
+    last = (period.end - dt.timedelta(seconds=1)).astimezone(period.zone).date()
     dates = f"{first.month}月{first.day}日"
     if last != first:
         dates += f"–{last.month}月{last.day}日"
@@ -116,13 +116,13 @@ def daily_period(today: dt.date, hours: OfficeHours) -> Period | None:
         if hours.day_kind(first)[0] in (DayKind.WORKDAY, DayKind.ADJUSTED_WORKDAY):
             break
         first -= dt.timedelta(days=1)
-    start = dt.datetime.combine(first, dt.time(), CHINA)
-    return Period("daily", start, dt.datetime.combine(today, dt.time(), CHINA))
+    start = dt.datetime.combine(first, dt.time(), hours.zone)
+    return Period("daily", start, dt.datetime.combine(today, dt.time(), hours.zone))
 
 
-def weekly_period(today: dt.date) -> Period | None:
+def weekly_period(today: dt.date, zone: dt.tzinfo) -> Period | None:
     """Monday's report: the seven days before it; None on other days."""
     if today.weekday() != 0:
         return None
-    end = dt.datetime.combine(today, dt.time(), CHINA)
+    end = dt.datetime.combine(today, dt.time(), zone)
     return Period("weekly", end - dt.timedelta(days=7), end)

@@ -12,7 +12,7 @@ from aiohttp import web
 from bot.accounts import store
 from bot.accounts.store import AccountError, Role
 from bot.stats.figures import Figures, Filters
-from bot.stats.period import CHINA, Period, PeriodError, parse_period
+from bot.stats.period import Period, PeriodError, parse_period
 from bot.stats.report import minutes, pct
 from bot.web import desk
 from bot.web import staff as auth
@@ -73,7 +73,7 @@ def tables(f: dict[str, Any]) -> dict[str, dict[str, Any]]:
 async def _figures(request: web.Request) -> tuple[Period, Filters, dict[str, Any]]:
     services = request.app[auth.STAFF_SERVICES]
     spec = request.query.get("custom", "").strip() or request.query.get("period", "7d")
-    period = parse_period(spec, services.handoff.clock.now())
+    period = parse_period(spec, services.handoff.clock.now(), services.handoff.hours.zone)
     channel = request.query.get("channel") or None
     if channel not in (None, "telegram", "web"):
         raise PeriodError("渠道只能是 telegram 或 web")
@@ -139,8 +139,9 @@ async def audit_log(request: web.Request) -> web.Response:
     """The latest audit entries."""
     async with sessions(request)() as session:
         entries = await store.audit_entries(session)
+    zone = request.app[auth.STAFF_SERVICES].handoff.hours.zone
     shown = [
-        {"at_local": e.at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"), "actor": e.actor,
+        {"at_local": e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"), "actor": e.actor,
          "action": e.action, "target": e.target, "detail": e.detail, "ip": e.ip}
         for e in entries
     ]  # fmt: skip

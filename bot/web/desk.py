@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import re
 import secrets
@@ -19,7 +20,6 @@ from bot.handoff import staff_texts as staff_text
 from bot.handoff.operator import WEB_PREFIX, OperatorActions, Result
 from bot.handoff.service import HandoffService
 from bot.mask import mask
-from bot.stats.period import CHINA
 from bot.storage import handoffs as repo
 from bot.storage import messages as messages_repo
 from bot.storage.models import Handoff
@@ -51,17 +51,17 @@ def operator_id(member: Staff) -> str:
     return f"{WEB_PREFIX}{member.id}"
 
 
-def _local(moment: Any, fmt: str = "%m-%d %H:%M") -> str:
-    return moment.astimezone(CHINA).strftime(fmt) if moment is not None else ""
+def _local(zone: dt.tzinfo, moment: Any, fmt: str = "%m-%d %H:%M") -> str:
+    return moment.astimezone(zone).strftime(fmt) if moment is not None else ""
 
 
-def _queue_rows(rows: list[Handoff]) -> list[dict[str, Any]]:
+def _queue_rows(rows: list[Handoff], zone: dt.tzinfo) -> list[dict[str, Any]]:
     rows = sorted(rows, key=lambda r: (not r.urgent, r.id))
     return [
         {"id": r.id, "ticket": r.ticket, "status": r.status, "status_name": STATUS_NAMES[r.status],
          "urgent": r.urgent, "district": r.district, "service": service_name(r.topic),
          "channel": CHANNEL_NAMES.get(r.channel, r.channel), "operator_label": r.operator_label,
-         "requested_local": _local(r.requested_at)}
+         "requested_local": _local(zone, r.requested_at)}
         for r in rows
     ]  # fmt: skip
 
@@ -70,7 +70,7 @@ async def _open_rows(request: web.Request) -> list[dict[str, Any]]:
     async with sessions(request)() as session:
         rows = await repo.in_status(session, *repo.OPEN)
         await session.commit()
-    return _queue_rows(rows)
+    return _queue_rows(rows, _service(request).hours.zone)
 
 
 @require(*DESK)
@@ -117,10 +117,11 @@ async def _transcript(request: web.Request, row: Handoff) -> list[dict[str, str]
                 (e.created_at, {"who": "内部备注", "css": "note", "text": show(e.body or "")})
             )
     lines.sort(key=lambda pair: pair[0])
-    return [dict(line, at=_local(at)) for at, line in lines]
+    zone = _service(request).hours.zone
+    return [dict(line, at=_local(zone, at)) for at, line in lines]
 
 
-def _view(row: Handoff, member: Staff) -> dict[str, Any]:
+def _view(row: Handoff, member: Staff, zone: dt.tzinfo) -> dict[str, Any]:
     mine = row.status == repo.CLAIMED and row.claimed_by == operator_id(member)
     state = "queued" if row.status == repo.QUEUED else "mine" if mine else "other"
     if row.status not in repo.OPEN:
@@ -132,7 +133,8 @@ def _view(row: Handoff, member: Staff) -> dict[str, Any]:
         "reason": staff_text.REASONS.get(row.reason, row.reason),
         "channel": CHANNEL_NAMES.get(row.channel, row.channel),
         "description": row.description if row.status in repo.OPEN else mask(row.description or ""),
-        "operator_label": row.operator_label or "", "requested_local": _local(row.requested_at),
+        "operator_label": row.operator_label or "",
+        "requested_local": _local(zone, row.requested_at),
     }  # fmt: skip
 
 
@@ -162,7 +164,7 @@ async def handoff_page(request: web.Request) -> web.Response:
     row = await _handoff(request)
     await _looked(request, row, always=True)
     return render(
-        request, "handoff.html", h=_view(row, signed_in(request)),
+        request, "handoff.html", h=_view(row, signed_in(request), _service(request).hours.zone),
         lines=await _transcript(request, row), canned=sorted(_service(request).config.canned),
         codes=staff_text.CLOSE_CODES, nonce=_nonce(),
     )  # fmt: skip
@@ -174,7 +176,8 @@ async def handoff_live(request: web.Request) -> web.Response:
     row = await _handoff(request)
     await _looked(request, row, always=False)
     lines = await _transcript(request, row)
-    return render(request, "_handoff_live.html", h=_view(row, signed_in(request)), lines=lines)
+    view = _view(row, signed_in(request), _service(request).hours.zone)
+    return render(request, "_handoff_live.html", h=view, lines=lines)
 
 
 ACTIONS = ("claim", "say", "canned", "note", "back", "close", "release")

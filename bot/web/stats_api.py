@@ -45,7 +45,11 @@ async def stats(request: web.Request) -> web.Response:
     if district is not None and len(district) > MAX_DISTRICT:
         raise web.HTTPBadRequest(text=f"district: at most {MAX_DISTRICT} characters")
     try:
-        period = parse_period(request.query.get("period", "7d"), services.handoff.clock.now())
+        period = parse_period(
+            request.query.get("period", "7d"),
+            services.handoff.clock.now(),
+            services.handoff.hours.zone,
+        )
     except PeriodError as exc:
         raise web.HTTPBadRequest(text=str(exc)) from exc
     figures = await Figures(services.reader, services.handoff.hours).compute(

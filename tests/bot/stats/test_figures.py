@@ -1,5 +1,7 @@
 """Every figure against values worked out by hand from a small, known set of conversations."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from bot.handoff.hours import OfficeHours
@@ -7,10 +9,10 @@ from bot.stats.figures import Figures, Filters, percentile
 from bot.stats.period import PeriodError, parse_period
 from bot.storage.db import sessionmaker
 from bot.storage.models import Conversation, Handoff, Message
-from tests.fakes.clock import china
+from tests.fakes.clock import CHINA, china
 
 NOW = china(2026, 11, 22, 23)
-WEEK = parse_period("2026-11-16..2026-11-22", NOW)
+WEEK = parse_period("2026-11-16..2026-11-22", NOW, CHINA)
 
 
 def conversation(cid, channel, district):
@@ -125,6 +127,18 @@ async def test_hours_and_weekdays_in_beijing_time(sessions):
     assert f["by_weekday"] == [2, 3, 0, 0, 0, 1, 1]
 
 
+async def test_days_and_hours_follow_the_office_zone(sessions):
+    tokyo = ZoneInfo("Asia/Tokyo")  # an hour ahead of Beijing
+    week = parse_period("2026-11-16..2026-11-22", NOW, tokyo)
+    f = await Figures(sessions, OfficeHours(zone="Asia/Tokyo")).compute(week, Filters())
+    assert f["by_hour"][16] == 3 and f["by_hour"][15] == 0
+    # Beijing's 23:59 on the 15th is already the 16th in Tokyo.
+    assert f["volume"]["messages_in"] == 8
+    days = {d["date"]: d for d in f["daily"]}
+    assert days["2026-11-16"]["conversations"] == 2  # web:a, and tg:d from the evening before
+    assert days["2026-11-21"]["handoffs"] == 1 and days["2026-11-17"]["handoffs"] == 1
+
+
 async def test_filters(sessions):
     web = await figures(sessions, Filters(channel="web"))
     assert web["volume"]["conversations"] == 2 and web["handoff"]["requests"] == 1
@@ -141,10 +155,10 @@ def test_percentile_is_nearest_rank():
 
 
 def test_periods():
-    assert parse_period("today", NOW).start == china(2026, 11, 22, 0)
-    seven = parse_period("7d", NOW)
+    assert parse_period("today", NOW, CHINA).start == china(2026, 11, 22, 0)
+    seven = parse_period("7d", NOW, CHINA)
     assert (seven.start, seven.end) == (china(2026, 11, 16, 0), china(2026, 11, 23, 0))
-    assert parse_period("30d", NOW).start == china(2026, 10, 24, 0)
+    assert parse_period("30d", NOW, CHINA).start == china(2026, 10, 24, 0)
     for bad in (
         "week",
         "2026-11-30..2026-11-01",
@@ -152,4 +166,4 @@ def test_periods():
         "2020-01-01..2026-01-01",
     ):
         with pytest.raises(PeriodError):
-            parse_period(bad, NOW)
+            parse_period(bad, NOW, CHINA)
