@@ -123,6 +123,7 @@ class HandoffService:
         async with self._ticket_lock, self._sessions() as session:
             row = await repo.create(
                 session,
+                self.hours.zone,
                 conversation_id=conversation,
                 channel=channel,
                 status=repo.QUEUED,
@@ -148,6 +149,7 @@ class HandoffService:
         async with self._ticket_lock, self._sessions() as session:
             row = await repo.create(
                 session,
+                self.hours.zone,
                 conversation_id=conversation,
                 channel=channel,
                 status=repo.CALLBACK,

@@ -23,11 +23,12 @@ async def next_ticket(session: AsyncSession, year: int) -> str:
     return f"{year}-{number:06d}"
 
 
-async def create(session: AsyncSession, **fields: Any) -> Handoff:
-    """Insert a handoff with the next ticket of its year and commit."""
+async def create(session: AsyncSession, zone: dt.tzinfo, **fields: Any) -> Handoff:
+    """Insert a handoff with the next ticket of its year (in the office's zone) and commit."""
     requested: dt.datetime = fields["requested_at"]
+    year = requested.astimezone(zone).year
     for _ in range(5):
-        ticket = await next_ticket(session, requested.year)
+        ticket = await next_ticket(session, year)
         row = Handoff(ticket=ticket, **fields)
         session.add(row)
         try:

@@ -127,6 +127,15 @@ async def test_request_asks_district_and_description_then_queues(parts):
     assert buttons == ["op:claim:1", "op:bot:1", "op:close:1"]
 
 
+async def test_tickets_take_the_year_of_the_office_not_of_utc(parts, clock):
+    chat, _service, _sessions = parts
+    # 23:30 UTC on New Year's Eve is 07:30 on 1 January in Beijing.
+    clock.at = dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC)
+    for text in ("我要找人工", "惠山区", "单位扣了我工资不给"):
+        [reply] = await say(chat, text)
+    assert "2027-000001" in reply.text
+
+
 async def test_a_known_question_and_district_skip_the_questions(parts):
     chat, _service, sessions = parts
     await say(chat, "复议要钱吗")
