@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import privacy
 from bot.dialogue.core import DialogueCore
 from bot.mask import mask
-from bot.serial import KeyedLock
 from bot.storage import messages as repo
 from bot.storage.conversations import deferred_states
 from bot.storage.models import Message
@@ -131,7 +130,6 @@ class ChatService:
     def __init__(self, dialogue: DialogueCore, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.dialogue = dialogue
         self._sessions = sessions
-        self._serial = KeyedLock()
         # Conversations known to have their row, so storing a message needs no look-up.
         self._known: OrderedDict[str, None] = OrderedDict()
         # Rows stored by `accept` whose turn has not started yet.
@@ -194,7 +192,8 @@ class ChatService:
         """
         if not accepted and inbound.kind == "text":
             self.dialogue.prefetch(inbound.body)
-        async with self._serial.hold(inbound.conversation), self._sessions() as session:
+        # The dialogue's hold: no operator changes the state until the turn is recorded.
+        async with self.dialogue.hold(inbound.conversation), self._sessions() as session:
             row = self._fresh.pop((inbound.channel, inbound.external_id or ""), None)
             if row is None:
                 row, _ = await self._store(session, inbound, look_first=accepted)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from contextlib import AbstractAsyncContextManager
 
 from actions import legal_aid_check
 from actions.reply import Responder
@@ -57,13 +58,22 @@ class DialogueCore:
         self._serial = KeyedLock()
         self._handoff = HandoffFlow(handoff) if handoff is not None else None
         if handoff is not None:
-            handoff.update_state = self.update_state
+            handoff.states = self
 
     def prefetch(self, text: str) -> None:
         """Let the NLU start on a text before its turn comes (while it is being stored)."""
         prefetch = getattr(self._nlu, "prefetch", None)
         if prefetch is not None:
             prefetch(text)
+
+    def hold(self, conversation: str) -> AbstractAsyncContextManager[None]:
+        """Hold a conversation: its turns and state changes wait until the block ends.
+
+        The holder may run them itself. The chat service holds a conversation until a
+        turn's state is committed, so no turn overwrites an operator's change with the
+        state it read before it.
+        """
+        return self._serial.hold(conversation)
 
     async def update_state(self, conversation: str, change: StateChange) -> None:
         """Change a conversation's state between its turns (operators claim, close…)."""

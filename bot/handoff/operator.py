@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 from bot import texts
 from bot.accounts.store import audit
@@ -62,11 +65,16 @@ class OperatorActions:
             )
             return Result(False, staff.NOT_OPERATOR)
         svc = self.service
-        now = svc.clock.now()
-        won = await svc._transition(
-            handoff_id, (repo.QUEUED,), status=repo.CLAIMED, claimed_at=now,
-            claimed_by=str(user_id), operator_label=label,
-        )  # fmt: skip
+        row = await svc._get(handoff_id)
+        if row is None:
+            return Result(False, staff.CLOSED_ALREADY)
+        async with self._holding(row):
+            won = await svc._transition(
+                handoff_id, (repo.QUEUED,), status=repo.CLAIMED, claimed_at=svc.clock.now(),
+                claimed_by=str(user_id), operator_label=label,
+            )  # fmt: skip
+            if won:
+                await self._set_human(row, label)
         row = await svc._get(handoff_id)
         if row is None:
             return Result(False, staff.CLOSED_ALREADY)
@@ -75,7 +83,6 @@ class OperatorActions:
                 return Result(False, staff.ALREADY_CLAIMED.format(label=row.operator_label))
             return Result(False, staff.CLOSED_ALREADY)
         await self._event(row, "claim", user_id, external_id)
-        await self._set_human(row, label)
         sender = texts.OPERATOR_SENDER.format(label=label)
         await self._push(row, texts.HANDOFF_CLAIMED.format(sender=sender))
         await self._post(row, staff.CLAIMED.format(label=label))
@@ -154,15 +161,19 @@ class OperatorActions:
         if code not in staff.CLOSE_CODES:
             return Result(False, staff.UNKNOWN_CODE.format(codes="、".join(staff.CLOSE_CODES)))
         svc = self.service
-        done = await svc._transition(
-            handoff_id, repo.OPEN, status=repo.CLOSED, closed_at=svc.clock.now(),
-            closed_by=str(user_id), close_code=code,
-        )  # fmt: skip
         row = await svc._get(handoff_id)
-        if not done or row is None:
+        if row is None:
             return Result(False, staff.CLOSED_ALREADY)
+        async with self._holding(row):
+            done = await svc._transition(
+                handoff_id, repo.OPEN, claimant=str(user_id), status=repo.CLOSED,
+                closed_at=svc.clock.now(), closed_by=str(user_id), close_code=code,
+            )  # fmt: skip
+            if done:
+                await self._release(row, rate=True)
+        if not done:
+            return await self._refused(handoff_id)
         await self._event(row, "close", user_id, external_id, code)
-        await self._release(row, rate=True)
         await self._push(
             row,
             texts.HANDOFF_CLOSED_ASK_RATING.format(ticket=row.ticket),
@@ -178,15 +189,19 @@ class OperatorActions:
         if label is None:
             return Result(False, staff.NOT_OPERATOR)
         svc = self.service
-        done = await svc._transition(
-            handoff_id, repo.OPEN, status=repo.CLOSED, closed_at=svc.clock.now(),
-            closed_by=str(user_id), close_code="back_to_bot",
-        )  # fmt: skip
         row = await svc._get(handoff_id)
-        if not done or row is None:
+        if row is None:
             return Result(False, staff.CLOSED_ALREADY)
+        async with self._holding(row):
+            done = await svc._transition(
+                handoff_id, repo.OPEN, claimant=str(user_id), status=repo.CLOSED,
+                closed_at=svc.clock.now(), closed_by=str(user_id), close_code="back_to_bot",
+            )  # fmt: skip
+            if done:
+                await self._release(row, rate=False)
+        if not done:
+            return await self._refused(handoff_id)
         await self._event(row, "hand_back", user_id, external_id)
-        await self._release(row, rate=False)
         await self._push(row, texts.HANDOFF_BACK_TO_BOT)
         text = staff.HANDED_BACK.format(label=label)
         await self._post(row, text)
@@ -202,30 +217,52 @@ class OperatorActions:
         row = await self.service._get(handoff_id)
         if row is None or row.status not in repo.OPEN:
             return Result(False, staff.CLOSED_ALREADY)
-        operators = self.service.config.operators
+        svc = self.service
+        operators = svc.config.operators
         target = target.strip()
+        values: dict[str, Any] = {"status": repo.QUEUED, "claimed_by": None}
+        holder, text = None, staff.REASSIGNED_QUEUE.format(label=label)
         if target:
             chosen = next((uid for uid, name in operators.items() if target in (uid, name)), None)
             if chosen is None:
                 return Result(False, staff.UNKNOWN_OPERATOR.format(name=target))
-            await self.service._transition(
-                row.id, repo.OPEN, status=repo.CLAIMED, claimed_by=chosen,
-                operator_label=operators[chosen],
-                claimed_at=row.claimed_at or self.service.clock.now(),
-            )  # fmt: skip
-            await self._set_human(row, operators[chosen])
-            text = staff.REASSIGNED_TO.format(label=label, target=operators[chosen])
-        else:
-            await self.service._transition(
-                row.id, repo.OPEN, status=repo.QUEUED, claimed_by=None, operator_label=None
+            values = {"status": repo.CLAIMED, "claimed_by": chosen,
+                      "claimed_at": row.claimed_at or svc.clock.now()}  # fmt: skip
+            holder = operators[chosen]
+            text = staff.REASSIGNED_TO.format(label=label, target=holder)
+        async with self._holding(row):
+            done = await svc._transition(
+                row.id, repo.OPEN, claimant=str(user_id), operator_label=holder, **values
             )
-            await self._set_human(row, None)
-            text = staff.REASSIGNED_QUEUE.format(label=label)
+            if done:
+                await self._set_human(row, holder)
+        if not done:
+            return await self._refused(handoff_id)
         await self._event(row, "reassign", user_id, external_id, target or None)
         await self._post(row, text, claim=not target)
         return Result(True, text)
 
     # ------------------------------------------------------------ helpers
+
+    @contextlib.asynccontextmanager
+    async def _holding(self, row: Handoff) -> AsyncIterator[None]:
+        """Hold the citizen's conversation while a transition and its state change are made.
+
+        No turn runs in between, so the stored state never keeps a handoff closed meanwhile.
+        """
+        states = self.service.states
+        if states is None:
+            yield
+            return
+        async with states.hold(row.conversation_id):
+            yield
+
+    async def _refused(self, handoff_id: int) -> Result:
+        """Why a close, hand-back or reassignment did not apply: ended, or another's case."""
+        row = await self.service._get(handoff_id)
+        if row is not None and row.status == repo.CLAIMED:
+            return Result(False, staff.NOT_YOURS_TO_END.format(label=row.operator_label))
+        return Result(False, staff.CLOSED_ALREADY)
 
     async def _owned(self, handoff_id: int, user_id: int | str) -> tuple[Handoff | None, Result]:
         if self.label(user_id) is None:
@@ -266,13 +303,15 @@ class OperatorActions:
             await repo.touch(session, row.id, **values)
 
     async def _set_human(self, row: Handoff, label: str | None) -> None:
-        update = self.service.update_state
-        if update is not None:
-            await update(row.conversation_id, lambda s: s.with_(human=label, handoff=row.id))
+        states = self.service.states
+        if states is not None:
+            await states.update_state(
+                row.conversation_id, lambda s: s.with_(human=label, handoff=row.id)
+            )
 
     async def _release(self, row: Handoff, *, rate: bool) -> None:
-        update = self.service.update_state
-        if update is None:
+        states = self.service.states
+        if states is None:
             return
 
         def change(state: ConversationState) -> ConversationState:
@@ -281,7 +320,7 @@ class OperatorActions:
                 flow["rate"] = row.id
             return state.with_(human=None, handoff=None, flow=flow)
 
-        await update(row.conversation_id, change)
+        await states.update_state(row.conversation_id, change)
 
     async def _push(
         self,

@@ -6,9 +6,10 @@ import asyncio
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -19,6 +20,7 @@ from bot.handoff import staff_texts as staff
 from bot.handoff.hours import DayKind, OfficeHours, Status
 from bot.handoff.ports import Desk, Outbox
 from bot.mask import mask
+from bot.serial import KeyedLock
 from bot.storage import handoffs as repo
 from bot.storage import messages as messages_repo
 from bot.storage.models import Handoff
@@ -30,8 +32,17 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 StateChange = Callable[[ConversationState], ConversationState]
-StateUpdater = Callable[[str, StateChange], Awaitable[None]]
 SUMMARY_MESSAGES = 8
+
+
+class ConversationStates(Protocol):
+    """The one owner of the citizens' conversation states (the dialogue core)."""
+
+    def hold(self, conversation: str) -> AbstractAsyncContextManager[None]:
+        """Hold a conversation: its turns and other state changes wait until the block ends."""
+
+    async def update_state(self, conversation: str, change: StateChange) -> None:
+        """Change a conversation's state between its turns."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +96,11 @@ class HandoffService:
         self.hours = hours
         self.desk: Desk | None = None
         self.outbox: Outbox | None = None
-        self.update_state: StateUpdater | None = None
+        self.states: ConversationStates | None = None
         self.web_desk = False  # operators also answer from the web console
         self._ticket_lock = asyncio.Lock()
+        # One announcement of a handoff at a time: two would open two topics.
+        self._announcing = KeyedLock()
         self._watchers: set[Callable[[int], None]] = set()
 
     @property
@@ -279,6 +292,11 @@ class HandoffService:
         """Open the handoff's topic with its summary, unless it has one (safe to repeat)."""
         if self.desk is None:
             return
+        # Looked at and opened under one lock, so a second caller finds the topic.
+        async with self._announcing.hold(str(handoff_id)):
+            await self._announce(self.desk, handoff_id)
+
+    async def _announce(self, desk: Desk, handoff_id: int) -> None:
         row = await self._get(handoff_id)
         if row is None or row.thread_id is not None or row.status not in repo.OPEN:
             return
@@ -289,13 +307,14 @@ class HandoffService:
             Button(staff.CLOSE_BUTTON, f"op:close:{row.id}"),
         )
         try:
-            thread = await self.desk.open_topic(row, summary, buttons)
+            thread = await desk.open_topic(row, summary, buttons)
         except Exception:
             # Retried at the next sweep and at start-up: the request stays queued.
             log.exception("could not open the operators' topic for %s", row.ticket)
             return
         async with self._sessions() as session:
-            await repo.touch(session, row.id, thread_id=thread)
+            if not await repo.set_thread(session, row.id, thread):
+                log.warning("handoff %s had a topic already; topic %s is spare", row.ticket, thread)
 
     async def announce_pending(self) -> None:
         """Open topics for requests queued while the operators' group was unreachable."""
@@ -351,10 +370,17 @@ class HandoffService:
             return row
 
     async def _transition(
-        self, handoff_id: int, from_status: tuple[str, ...], **values: Any
+        self,
+        handoff_id: int,
+        from_status: tuple[str, ...],
+        *,
+        claimant: str | None = None,
+        **values: Any,
     ) -> bool:
         async with self._sessions() as session:
-            done = await repo.transition(session, handoff_id, from_status, **values)
+            done = await repo.transition(
+                session, handoff_id, from_status, claimant=claimant, **values
+            )
         if done:
             self.changed(handoff_id)
         return done

@@ -90,14 +90,16 @@ async def _flag_if_unanswered(service: HandoffService, row: Handoff) -> None:
 
 async def _close_idle(service: HandoffService, row: Handoff) -> None:
     now = service.clock.now()
-    done = await service._transition(
-        row.id, repo.OPEN, status=repo.CLOSED, closed_at=now, closed_by="system",
-        close_code="citizen_idle",
-    )  # fmt: skip
+    actions = OperatorActions(service)
+    async with actions._holding(row):
+        done = await service._transition(
+            row.id, repo.OPEN, status=repo.CLOSED, closed_at=now, closed_by="system",
+            close_code="citizen_idle",
+        )  # fmt: skip
+        if done:
+            await actions._release(row, rate=False)
     if not done:
         return
-    actions = OperatorActions(service)
-    await actions._release(row, rate=False)
     await actions._push(row, texts.HANDOFF_IDLE_CLOSED.format(ticket=row.ticket))
     hours = int(service.config.idle_close.total_seconds() // 3600)
     await actions._post(row, staff.IDLE_CLOSED.format(hours=hours))

@@ -72,16 +72,32 @@ async def ahead_of(session: AsyncSession, row: Handoff) -> int:
 
 
 async def transition(
-    session: AsyncSession, handoff_id: int, from_status: tuple[str, ...], **values: Any
+    session: AsyncSession,
+    handoff_id: int,
+    from_status: tuple[str, ...],
+    *,
+    claimant: str | None = None,
+    **values: Any,
 ) -> bool:
     """Change a handoff only if it is still in one of `from_status`; commits.
 
     This is what makes two simultaneous claims safe: one UPDATE matches, the other not.
+    With `claimant`, a claimed handoff changes only if that operator holds it.
     """
+    query = update(Handoff).where(Handoff.id == handoff_id, Handoff.status.in_(from_status))
+    if claimant is not None:
+        query = query.where(or_(Handoff.status != CLAIMED, Handoff.claimed_by == claimant))
+    result = await session.execute(query.values(**values))
+    await session.commit()
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def set_thread(session: AsyncSession, handoff_id: int, thread_id: int) -> bool:
+    """Record a handoff's forum topic unless it has one; commits. False if it had."""
     result = await session.execute(
         update(Handoff)
-        .where(Handoff.id == handoff_id, Handoff.status.in_(from_status))
-        .values(**values)
+        .where(Handoff.id == handoff_id, Handoff.thread_id.is_(None))
+        .values(thread_id=thread_id)
     )
     await session.commit()
     return bool(result.rowcount)  # type: ignore[attr-defined]
