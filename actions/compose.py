@@ -15,6 +15,10 @@ from bot.types import Button, NLUResult, Reply
 
 # The first bubble: what a phone shows without scrolling.
 FIRST_CHARS = 200
+# Each option of a choice shows the start of its answer, so a citizen torn between two
+# readings already sees both answers; a tap opens the one that fits.
+GIST_CHARS = 40
+_MARKS = "①②③"
 _SENTENCE = re.compile(r"[^。！？]*[。！？]|[^。！？]+$")
 _LAW_TITLES = {"司法确认规定": "关于人民调解协议司法确认程序的若干规定"}
 
@@ -28,6 +32,15 @@ def first_sentences(text: str, limit: int) -> tuple[str, str]:
         head += sentences[taken]
         taken += 1
     return head, "".join(sentences[taken:])
+
+
+def gist(answer: str) -> str:
+    """The start of an answer for a choice: whole sentences, else cut at a comma."""
+    head, _rest = first_sentences(answer, GIST_CHARS)
+    if len(head) <= GIST_CHARS:
+        return head
+    cut = head.rfind("，", 0, GIST_CHARS)
+    return head[:cut] + "…" if cut > 0 else ""
 
 
 def entry_button(entry: BankEntry) -> Button:
@@ -132,9 +145,13 @@ class Composer:
         return Reply(full.details, buttons[:4], full.sources, entry=entry.id)
 
     def choices(self, entries: tuple[BankEntry, ...]) -> Reply:
-        """ "您是想问：" with two or three entries as buttons, and a person."""
+        """ "您是想问：" with two or three entries, each with its answer's start, as buttons."""
         buttons = [entry_button(e) for e in entries[:3]]
-        lines = [texts.CHOOSE_PROMPT, *(f"· {e.question}" for e in entries[:3])]
+        lines = [texts.CHOOSE_PROMPT]
+        for mark, entry in zip(_MARKS, entries[:3], strict=False):
+            lines.append(f"{mark} {entry.question}")
+            if start := gist(entry.answer):
+                lines.append(texts.GIST.format(gist=start))
         return Reply("\n".join(lines), (*buttons, Button(texts.NONE_OF_THESE, "human")))
 
     def _related_buttons(self, entry: BankEntry) -> list[Button]:

@@ -30,6 +30,13 @@ FOLLOW_UP = re.compile(
 )
 # A message that names a service is a question of its own, however short.
 _NAMES_A_SERVICE = re.compile(r"调解|调委会|援助|法援|复议|复意|仲裁|法院|起诉|律师")
+# Another service's entry ("被罚款了能找人民调解吗") answers only a message that names that
+# service: its paraphrases tell the same stories, but the citizen asked something else.
+NAMES = {
+    "mediation": re.compile(r"调解|调委会|调节|说和"),
+    "legal_aid": re.compile(r"援助|法援|免费.{0,4}律师|律师.{0,4}免费|请不起|没钱请"),
+    "admin_review": re.compile(r"复议|复意"),
+}
 # Bodies an entry may be about: an entry about one does not answer a message about another.
 BODIES = {
     "traffic_police": re.compile(r"交警|交通警察|车管所"),
@@ -129,7 +136,8 @@ class Finder:
         for entry_id, score in self.matcher.scores(text):
             entry = self.entries[entry_id]
             if entry.service not in services:
-                if last is not None:
+                named = NAMES.get(entry.service)
+                if last is not None or (named is not None and not named.search(text)):
                     continue
                 score *= OTHER_SERVICE
             elif last is not None:

@@ -73,8 +73,10 @@ class Responder:
         found = self._from_bank(nlu, district, last)
         if found is not None:
             replies.append(found)
-            counted = (found.entry or "").startswith("admin_review")
-            replies += self._calculators(nlu, counted)
+            # Counting the review deadline belongs beside a review answer or a choice; beside
+            # another area's answer ("罚单几天内要交") it would answer another question.
+            if found.entry is None or found.entry.startswith("admin_review"):
+                replies += self._calculators(nlu, answered=found.entry is not None)
         elif nlu.topic is not Topic.OTHER:
             replies.append(Reply(texts.NOT_FOUND, _NOT_FOUND_BUTTONS))
         elif nlu.intent in texts.AREA_REFERRALS:
@@ -113,17 +115,21 @@ class Responder:
             )
         return None
 
-    def _calculators(self, nlu: NLUResult, counted: bool = False) -> list[Reply]:
-        """The review deadline counted from the act's date (unless the answer did already)."""
-        if nlu.topic is not Topic.ADMIN_REVIEW:
+    def _calculators(self, nlu: NLUResult, answered: bool) -> list[Reply]:
+        """The review deadline beside a review answer (`answered`) or a choice.
+
+        An answer counts a date tied to the act itself (see the composer); a choice gets
+        the count here, and only for such a date. Without a date, a question about the
+        time limit is asked for it.
+        """
+        if nlu.topic is not Topic.ADMIN_REVIEW or ALREADY_REVIEWED.search(nlu.text):
             return []
         learnt = nlu.situation.learnt_of_act()
-        if (learnt is not None and counted) or ALREADY_REVIEWED.search(nlu.text):
-            return []
         if learnt is None:
-            # Only a question about the time limit is told how it is counted.
-            if nlu.aspect == "deadline" and nlu.situation.act is not None:
+            if answered and nlu.aspect == "deadline" and nlu.situation.act is not None:
                 return [Reply(texts.DEADLINE_ASK)]
+            return []
+        if answered or learnt.meaning == "other":
             return []
         sources = ("《中华人民共和国行政复议法》第二十条", "《中华人民共和国行政复议法》第二十一条")
         text = review_deadline(learnt.moment, self._today())

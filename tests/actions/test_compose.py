@@ -1,4 +1,4 @@
-from actions.compose import FIRST_CHARS, first_sentences
+from actions.compose import FIRST_CHARS, first_sentences, gist
 from bot import texts
 from bot.types import Topic
 from tests.actions.messages import TODAY
@@ -45,6 +45,22 @@ def test_a_choice_offers_at_most_three_questions_and_a_person(answerer):
     assert reply.text.startswith(texts.CHOOSE_PROMPT)
     assert [b.payload for b in reply.buttons[:3]] == [f"entry:{e.id}" for e in entries[:3]]
     assert reply.buttons[-1].payload == "human" and len(reply.buttons) == 4
+
+
+def test_each_option_of_a_choice_shows_the_start_of_its_answer(answerer):
+    pair = (answerer.bank["legal_aid.free"], answerer.bank["legal_aid.time"])
+    reply = answerer.composer.choices(pair)
+    for entry in pair:
+        start = gist(entry.answer)
+        assert start and start in reply.text and entry.answer.startswith(start.rstrip("…"))
+    assert len(reply.text) <= FIRST_CHARS
+
+
+def test_a_long_first_sentence_is_cut_at_a_comma_never_mid_word():
+    assert gist("可以。罚款属于行政处罚。") == "可以。罚款属于行政处罚。"
+    long = "普通程序自受理之日起六十日内作出决定，情况复杂的，经批准可以延长，最多延长三十日并书面告知您。"
+    cut = gist(long)
+    assert cut.endswith("…") and len(cut) <= 41 and long.startswith(cut[:-1])
 
 
 def test_the_details_on_their_own_offer_related_questions(answerer):

@@ -67,3 +67,18 @@ def test_two_equally_close_entries_are_offered_as_a_choice():
     found = Finder(BankMatcher(twins)).find(understood("调解协议反悔", Topic.MEDIATION))
     assert found.kind is Found.CHOOSE
     assert {e.id for e in found.entries} == {"mediation.a", "mediation.b"}
+
+
+def test_another_services_entry_answers_only_a_message_that_names_that_service():
+    bank = {
+        e.id: e
+        for e in (
+            entry("mediation.government", "被城管罚款能找人民调解吗", "城管罚我两千我不服能调解吗"),
+            entry("admin_review.fine", "被罚款不服能申请复议吗", "对罚款不服怎么办"),
+        )
+    }
+    plain = understood("城管罚了我两千块，我不服", Topic.ADMIN_REVIEW)
+    found = Finder(BankMatcher(bank)).find(plain)
+    assert all(e.service == "admin_review" for e in found.entries)
+    asks = understood("城管罚了我两千块，能找调委会调解吗", Topic.ADMIN_REVIEW)
+    assert Finder(BankMatcher(bank)).find(asks).entries[0].id == "mediation.government"

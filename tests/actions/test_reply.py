@@ -37,6 +37,17 @@ def test_a_real_act_and_its_date_give_the_deadline(responder):
     assert any("还剩" in r.text for r in replies)
 
 
+def test_a_fine_disputed_in_plain_words_is_not_answered_about_mediation(responder):
+    replies = responder.to_message(understood("城管罚了我五百块，我不服", Topic.ADMIN_REVIEW))
+    assert not any((r.entry or "").startswith("mediation") for r in replies)
+    assert "人民调解" not in "".join(r.text for r in replies)
+
+
+def test_a_question_about_paying_a_fine_is_not_asked_for_the_review_date(responder):
+    nlu = understood("收到交警罚单了，最晚几天内要交", Topic.ADMIN_REVIEW)
+    assert texts.DEADLINE_ASK not in [r.text for r in responder.to_message(nlu)]
+
+
 def test_a_legal_area_gets_its_referral_entry(responder):
     nlu = understood("法院出的调解书对方不履行怎么办", Topic.OTHER, "other_court")
     [reply] = responder.to_message(nlu)
