@@ -9,13 +9,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import privacy
 from bot.dialogue.core import DialogueCore
-from bot.mask import mask
+from bot.mask import mask, mask_json
 from bot.storage import messages as repo
 from bot.storage.conversations import deferred_states
+from bot.storage.db import checkpoint
 from bot.storage.models import Message
 from bot.storage.turns import Chosen, record_sent, record_turn
 from bot.types import Button, Reply, Turn
@@ -239,9 +241,12 @@ class ChatService:
                 await _hand_over(ready, outcome)
                 stored = [reply_to_json(r) for r in turn.replies]
                 done, failure = await _send_all(row, outcome.replies, stored, send)
-                # Kept unmasked only while an operator may need it (bot.privacy).
-                masked = None if turn.relay or row.kind != "text" else mask(row.body)
-                chosen = Chosen(stored, intent, topic, masked)
+                # Whole only while an operator may need it (bot.privacy): a message stored
+                # masked just before its conversation was handed over gets its text back.
+                body = None
+                if row.kind == "text":
+                    body = inbound.body if turn.relay else mask(inbound.body)
+                chosen = Chosen(stored, intent, topic, body)
                 try:
                     await record_turn(session, row, states, chosen, done, answered=failure is None)
                 except Exception:
@@ -268,6 +273,7 @@ class ChatService:
         for cid in conversations:
             self.forget(cid)
             self.dialogue.forget_state(cid)
+        await checkpoint(session)  # the deleted text is gone from the WAL file too
         log.info("a citizen's data was deleted on request: %s", counts)
 
     def forget(self, conversation: str) -> None:
@@ -277,17 +283,37 @@ class ChatService:
     async def _store(
         self, session: AsyncSession, inbound: Inbound, *, look_first: bool
     ) -> tuple[Message, bool]:
-        row, new = await repo.add_inbound(
-            session,
-            conversation=inbound.conversation,
-            channel=inbound.channel,
-            external_id=inbound.external_id,
-            kind=inbound.kind,
-            body=inbound.body,
-            data=inbound.data,
-            look_first=look_first,
-            conversation_exists=inbound.conversation in self._known,
-        )
+        conversation = inbound.conversation
+        known = conversation in self._known
+        if not known:
+            # Its row may have gone (deleted, or expired) since the state was cached.
+            self.dialogue.forget_state(conversation)
+        # Masked before the first write, so the raw numbers reach no file (nor SQLite's
+        # WAL); kept whole only while a human has the conversation (bot.privacy).
+        body = inbound.body
+        if inbound.kind == "text" and (await self.dialogue.state(conversation)).handoff is None:
+            body = mask(body)
+        # The channel's raw update, kept to replay the message, holds its text too.
+        data = mask_json(inbound.data) if inbound.data is not None else None
+
+        async def add(exists: bool) -> tuple[Message, bool]:
+            return await repo.add_inbound(
+                session, conversation=conversation, channel=inbound.channel,
+                external_id=inbound.external_id, kind=inbound.kind, body=body, data=data,
+                look_first=look_first, conversation_exists=exists,
+            )  # fmt: skip
+
+        try:
+            row, new = await add(known)
+        except IntegrityError:
+            if not known:
+                raise
+            # The conversation's rows were deleted behind our back (`privacy delete` in
+            # another process, the retention job): start it afresh rather than lose the message.
+            log.info("conversation %s was deleted while cached; created again", conversation)
+            self.forget(conversation)
+            self.dialogue.forget_state(conversation)
+            row, new = await add(False)
         self._known[inbound.conversation] = None
         self._known.move_to_end(inbound.conversation)
         if len(self._known) > KNOWN_CONVERSATIONS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 # Full-width digits and letters map one to one, so spans found in the folded text
 # are the spans of the original.
@@ -90,3 +91,14 @@ def mask(text: str) -> str:
         last = end
     out.append(text[last:])
     return "".join(out)
+
+
+def mask_json(value: Any) -> Any:
+    """A JSON-like value with the personal numbers of every string in it masked."""
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, dict):
+        return {key: mask_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_json(item) for item in value]
+    return value

@@ -28,7 +28,7 @@ from bot.rasa.server import RasaServer
 from bot.rasa.training import model_path, train
 from bot.settings import Settings
 from bot.storage.conversations import DbStateStore
-from bot.storage.db import make_engine, make_reader, sessionmaker
+from bot.storage.db import close, make_engine, make_reader, sessionmaker
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -55,7 +55,7 @@ async def services(settings: Settings) -> AsyncIterator[Services]:
     """Rasa (ours, or the one `RASA_URL` names) and the services on top of it."""
     async with contextlib.AsyncExitStack() as stack:
         engine = make_engine(settings.database_url)
-        stack.push_async_callback(engine.dispose)
+        stack.push_async_callback(close, engine)  # runs last, once no reader holds the WAL
         retriever = await load_retriever(settings, engine)
         answerer = Answerer(retriever, Contacts(settings.contacts))
         rasa: RasaServer | None = None

@@ -244,7 +244,8 @@ class HandoffService:
     async def comment(self, handoff_id: int, text: str) -> None:
         """Record the citizen's comment on a closed handoff."""
         async with self._sessions() as session:
-            await repo.touch(session, handoff_id, comment=text[:2000])
+            # Written after the handoff closed: no operator needs its numbers.
+            await repo.touch(session, handoff_id, comment=mask(text[:2000]))
 
     def hours_note(self, now: dt.datetime | None = None) -> str | None:
         """What a citizen is told about staff being at work now, if anything."""

@@ -458,7 +458,7 @@ _DISTRICTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
-def _district(text: str) -> str | None:
+def district_named(text: str) -> str | None:
     """The most specific known district the text names."""
     for name, pattern in _DISTRICTS:
         if pattern.search(text):
@@ -574,7 +574,7 @@ def extract(text: str, today: dt.date) -> Situation:
         act=_act(text, named, clauses),
         dates=_dates(text, clauses, today),
         amounts=_amounts(text),
-        district=_district(text),
+        district=district_named(text),
         groups=_groups(text, ages),
         age=_age(ages),
     )

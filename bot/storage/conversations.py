@@ -13,6 +13,8 @@ from sqlalchemy import Table, bindparam
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dialogue.state import ConversationState
+from bot.mask import mask, mask_json
+from bot.nlu.situation import district_named
 from bot.storage.models import Conversation
 
 _CONVERSATIONS = cast(Table, Conversation.__table__)
@@ -22,6 +24,17 @@ _UPDATE = _CONVERSATIONS.update().where(_CONVERSATIONS.c.id == bindparam("conver
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def stored_district(district: str | None) -> str | None:
+    """A district as it may be stored and shown: a known one's name, else the text masked.
+
+    The intake takes a short free-text answer as the district; a phone number
+    typed there must not reach the figures, their CSV and API in the clear.
+    """
+    if not district:
+        return None
+    return district_named(district) or mask(district)[:32]
 
 
 async def load_state(session: AsyncSession, conversation: str) -> ConversationState:
@@ -47,11 +60,13 @@ async def save_state(session: AsyncSession, conversation: str, state: Conversati
         "updated_at": now,
         "topic": state.topic,
         "form": state.form,
-        "district": state.district,
+        "district": stored_district(state.district),
         "human": state.human,
-        "form_state": dict(state.form_state),
+        # Citizens' answers and the intake's story are written masked; the bot's own
+        # copy (DbStateStore's cache) keeps them whole for the turn that needs them.
+        "form_state": mask_json(dict(state.form_state)),
         "handoff_id": state.handoff,
-        "flow": dict(state.flow),
+        "flow": mask_json(dict(state.flow)),
     }
     # The row usually exists (stored with the conversation's first message): one UPDATE.
     connection = await session.connection()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import logging
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -10,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -20,6 +23,11 @@ from sqlalchemy.ext.asyncio import (
 from bot.settings import PROJECT_ROOT
 
 MIGRATIONS = PROJECT_ROOT / "migrations"
+# The database holds citizens' messages and staff's password hashes: its owner alone reads it.
+FILE_MODE = 0o600
+SIDE_FILES = ("", "-wal", "-shm", "-journal")
+
+log = logging.getLogger(__name__)
 
 
 def async_url(url: str) -> str:
@@ -50,16 +58,40 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted and overwritten text is zeroed, not left in free pages of the file.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+def _sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL; None for other databases and in-memory ones."""
+    if not url.startswith("sqlite") or "///" not in url:
+        return None
+    path = url.split("///", 1)[1].split("?", 1)[0]
+    return Path(path) if path and path != ":memory:" else None
+
+
+def _owner_only(path: Path) -> None:
+    """Create the database file readable by its owner only, and narrow the files already there.
+
+    SQLite gives the -wal and -shm files the mode of the database file, so creating
+    that one right covers them; older files (made 0644) are narrowed here.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, FILE_MODE))
+    for suffix in SIDE_FILES:
+        side = path.with_name(path.name + suffix)
+        with contextlib.suppress(FileNotFoundError):
+            if side.stat().st_mode & 0o777 != FILE_MODE:
+                side.chmod(FILE_MODE)
 
 
 def make_engine(url: str) -> AsyncEngine:
     """An async engine for `url`, with SQLite tuned for one process."""
     url = async_url(url)
-    if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    path = _sqlite_path(url)
+    if path is not None:
+        _owner_only(path)
     if url.startswith("sqlite"):
         # One connection: SQLite takes one writer at a time, and writers on several
         # connections wait in its busy handler's sleeps instead of in a fair queue.
@@ -120,7 +152,39 @@ async def migrate(engine: AsyncEngine) -> None:
         await connection.run_sync(upgrade)
 
 
-__all__ = ["Engine", "describe_failure", "make_engine", "migrate", "sessionmaker"]
+async def checkpoint(session: AsyncSession) -> None:
+    """Copy SQLite's WAL into the database and truncate it (nothing elsewhere).
+
+    Run after text was masked or deleted: until then the old text is still in
+    the WAL file's frames. The caller has committed its writes.
+    """
+    connection = await session.connection()
+    if connection.dialect.name == "sqlite":
+        await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    await session.commit()
+
+
+async def close(engine: AsyncEngine) -> None:
+    """Close an engine's connections, SQLite's WAL checkpointed and truncated first."""
+    try:
+        if engine.dialect.name == "sqlite":
+            async with engine.connect() as connection:
+                await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    except (DBAPIError, OSError) as exc:
+        log.warning("the database's WAL could not be checkpointed: %s", describe_failure(exc))
+    finally:
+        await engine.dispose()
+
+
+__all__ = [
+    "Engine",
+    "checkpoint",
+    "close",
+    "describe_failure",
+    "make_engine",
+    "migrate",
+    "sessionmaker",
+]
 
 
 def describe_failure(exc: BaseException) -> str:
@@ -142,4 +206,4 @@ async def database(url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
         await migrate(engine)
         yield sessionmaker(engine)
     finally:
-        await engine.dispose()
+        await close(engine)

@@ -9,6 +9,8 @@ from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.mask import mask_json
+from bot.storage.conversations import stored_district
 from bot.storage.models import Handoff, HandoffEvent
 
 QUEUED, CLAIMED, CLOSED, CALLBACK = "queued", "claimed", "closed", "callback"
@@ -27,6 +29,10 @@ async def create(session: AsyncSession, zone: dt.tzinfo, **fields: Any) -> Hando
     """Insert a handoff with the next ticket of its year (in the office's zone) and commit."""
     requested: dt.datetime = fields["requested_at"]
     year = requested.astimezone(zone).year
+    # Shown in topic names, the desk and the figures: never a typed number in the clear.
+    fields["district"] = stored_district(fields.get("district"))
+    if fields.get("entities"):
+        fields["entities"] = mask_json(fields["entities"])
     for _ in range(5):
         ticket = await next_ticket(session, year)
         row = Handoff(ticket=ticket, **fields)

@@ -34,7 +34,8 @@ class Chosen:
     replies: list[dict[str, Any]]
     intent: str | None
     topic: str | None
-    # The message's text with personal numbers masked; None to keep it as it came.
+    # The message's text as it is to be kept (masked, or whole while a human has the
+    # conversation); None to keep the stored text.
     masked: str | None
 
 

@@ -5,11 +5,12 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from actions.reply import Responder
+from bot import privacy
 from bot.chat import ChatService, Inbound
 from bot.dialogue.core import DialogueCore
 from bot.storage import turns
 from bot.storage.conversations import DbStateStore
-from bot.storage.db import sessionmaker
+from bot.storage.db import make_engine, sessionmaker
 from bot.types import Reply, Topic
 from tests.bot.dialogue.fakes import TableNLU
 
@@ -211,3 +212,29 @@ async def test_a_shutdown_does_not_wait_for_a_database_that_is_away(engine, answ
             await task
     FlakySession.failures = 0
     assert [m.external_id for m in await chat.unfinished("web")] == ["m1"]
+
+
+async def test_a_conversation_deleted_behind_the_bots_back_loses_no_message(
+    chat, engine, database_url
+):
+    await chat.handle(text("复议要钱吗", "m1"), Recorder())
+    # `python -m bot privacy delete` in another process: its own engine and session.
+    other = make_engine(database_url)
+    try:
+        async with sessionmaker(other)() as session:
+            assert (await privacy.delete_all(session, ["web:a"]))["conversations"] == 1
+    finally:
+        await other.dispose()
+    send = Recorder()
+    outcome = await chat.handle(text("调解要钱吗", "m2"), send)
+    assert outcome.intent == "mediation" and send.sent == outcome.replies
+    history = await chat.history("web:a")
+    assert history[0] == ("citizen", Reply("调解要钱吗"))
+    assert [r for who, r in history if who == "bot"] == outcome.replies
+    # The web chat's way, stored before its turn, is not lost either.
+    async with sessionmaker(engine)() as session:
+        await privacy.delete_all(session, ["web:a"])
+    assert await chat.accept(text("复议要钱吗", "m3"))
+    await chat.handle(text("复议要钱吗", "m3"), Recorder(), accepted=True)
+    assert (await chat.history("web:a"))[0] == ("citizen", Reply("复议要钱吗"))
+    assert await chat.unfinished("web") == []

@@ -15,7 +15,7 @@ from bot.logs import MaskingFilter
 from bot.mask import mask
 from bot.settings import Settings
 from bot.storage.conversations import DbStateStore
-from bot.storage.db import sessionmaker
+from bot.storage.db import make_engine, migrate, sessionmaker
 from bot.storage.models import Base, Conversation, Message
 from bot.web import app as web_app
 from tests.bot.channels.test_handoff_telegram import (
@@ -31,6 +31,8 @@ from tests.fakes.clock import FakeClock, china
 
 ID = "110101199003074514"  # a valid resident ID number (check digit 4)
 MOBILE = "13800138000"
+CARD = "6222021234567890128"  # passes the Luhn check
+EMAIL = "zhang.san@example.com"
 
 
 async def stored_text(engine) -> str:
@@ -155,3 +157,48 @@ async def test_retention_keeps_the_figures_and_nothing_personal(engine, answerer
         assert (await session.execute(inbound)).scalar_one() == 3  # the counts stay
         ids = (await session.execute(select(Conversation.id))).scalars().all()
         assert len(ids) == 3 and all(i.startswith(privacy.GONE_PREFIX) for i in ids)
+
+
+async def test_personal_numbers_reach_neither_the_database_nor_its_wal(tmp_path, answerer):
+    path, wal = tmp_path / "bot.db", tmp_path / "bot.db-wal"
+    engine = make_engine(f"sqlite:///{path}")
+    await migrate(engine)
+    sessions = sessionmaker(engine)
+    core = DialogueCore(TableNLU({}), Responder(answerer), DbStateStore(sessions))
+    chat = ChatService(core, sessions)
+    said = f"身份证{ID}，手机{MOBILE}，卡号{CARD}，邮箱{EMAIL}"
+    try:
+        # The web chat stores a message before its turn; Telegram keeps its raw update.
+        assert await chat.accept(Inbound("web:a", "web", "m1", "text", said))
+        await chat.handle(Inbound("web:a", "web", "m1", "text", said), accepted=True)
+        update = {"update_id": 7, "message": {"text": said, "chat": {"id": 5}}}
+        await chat.handle(Inbound("tg:5", "telegram", "update:7", "text", said, update))
+        on_disk = path.read_bytes() + wal.read_bytes()  # the bot still running
+        assert wal.stat().st_size > 0 and "身份证".encode() in on_disk
+        for number in (ID, MOBILE, CARD, EMAIL):
+            assert number.encode() not in on_disk, number
+    finally:
+        await engine.dispose()
+
+
+async def test_a_phone_number_typed_as_the_district_is_never_stored_or_shown_raw(
+    fake, engine, answerer
+):
+    phone = "13912345678"  # short enough to be taken as the district's free text
+    async with running(fake, engine, answerer, FakeClock(china(2026, 11, 23, 10))):
+        fake.message(CITIZEN, "复议要钱吗")
+        await fake.wait_for_messages(CITIZEN, 1)
+        fake.message(CITIZEN, "我要找人工")
+        calls = await fake.wait_for_messages(CITIZEN, 2)
+        assert texts.HANDOFF_ASK_DISTRICT in calls[-1].text
+        fake.message(CITIZEN, phone)
+        await fake.wait_for_messages(CITIZEN, 3)
+        [created] = await fake.wait_for(lambda f: f.calls("createForumTopic", ok=True))
+        await fake.wait_for_messages(OPS, 1)
+        # The figures, their CSV and API, the desk and the export read these rows.
+        stored = await stored_text(engine)
+        async with sessionmaker(engine)() as session:
+            districts = (await session.execute(select(Conversation.district))).scalars().all()
+    assert phone not in stored and districts == ["139****5678"]
+    assert phone not in created.params["name"]
+    assert not [t for t in fake.texts_to(OPS) if phone in (t or "")]
