@@ -310,6 +310,10 @@ RATING_THANKS = "谢谢您的评分！如果愿意，可以再写一句意见或
 COMMENT_THANKS = "谢谢，您的意见已经记录。还有问题可以继续问我。"
 COMMENT_SKIPPED = "好的。还有问题可以继续问我。"
 RATING_LATE = "这次服务已经评过分了，谢谢您！"
+HANDOFF_ALREADY_QUEUED = (
+    "您的人工服务请求已经在处理中（工单号 {ticket}），不用再次申请；"
+    "工作人员会在这里回复您，请不要关闭对话。"
+)
 NO_HUMAN_HERE = (
     "这里目前没有在线的工作人员，也不能安排回电。需要人工服务，请拨打公共法律服务热线 "
     + HOTLINE
@@ -347,6 +351,8 @@ DEADLINE_SHORT_PASSED = (
     "有正当理由耽误或当初没被告知复议权利的，可能还来得及，见详细说明。"
 )
 STALE_BUTTON = "这个问题上面已经回答过了，可以往上翻看；还有别的问题，直接打字问我就行。"
+# A button this conversation was not offered, or one whose moment has passed.
+BUTTON_EXPIRED = "这个按钮已经失效了。有问题请直接打字问我，或发送 /menu 查看菜单。"
 CHECK_ALREADY_TOLD = "根据您前面说的，已经知道：{facts}。"
 CHECK_BUTTON_SHORT = "测一测能否申请"
 CHECK_APPLY_BUTTON = "去哪里申请法律援助"

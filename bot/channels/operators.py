@@ -98,11 +98,24 @@ class OperatorRouter:
         return chat is not None and chat.id == self.desk.chat_id
 
     async def handle(self, update: Update) -> None:
-        """Act on one update from the group; never raises."""
+        """Act on one update from the group; never raises, but tells the operator it failed."""
         try:
             await self._handle(update)
         except Exception:
             log.exception("operators' update %s failed", update.update_id)
+            await self._tell_failed(update)
+
+    async def _tell_failed(self, update: Update) -> None:
+        # The update is confirmed all the same: the operator must know to try again.
+        try:
+            query = update.callback_query
+            message = update.message
+            if query is not None:
+                await query.answer(staff.ACTION_FAILED, show_alert=True)
+            elif message is not None and message.message_thread_id is not None:
+                await self.desk.post(message.message_thread_id, staff.NOT_DELIVERED)
+        except Exception:
+            log.exception("could not tell the operator that update %s failed", update.update_id)
 
     async def _handle(self, update: Update) -> None:
         external = f"tg-op:{update.update_id}"

@@ -259,8 +259,9 @@ class TelegramChannel:
         expand = isinstance(shown, Message) and inbound.body.startswith("more:")
 
         async def send(reply: Reply) -> str | None:
-            if expand and isinstance(shown, Message):
-                # 详细说明 opens the answer in place rather than adding a message below.
+            if expand and isinstance(shown, Message) and reply.entry is not None:
+                # 详细说明 opens the answer in place rather than adding a message below; a
+                # notice (a refused button) goes below and leaves the answer as it was.
                 text = expanded(shown.text_html or "", reply)
                 if len(text) <= LIMIT:
                     await self.application.bot.edit_message_text(

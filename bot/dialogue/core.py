@@ -7,7 +7,7 @@ import logging
 from contextlib import AbstractAsyncContextManager
 
 from actions import legal_aid_check
-from actions.reply import Responder
+from actions.reply import MAIN_MENU, Responder
 from bot import texts
 from bot.dialogue import safety
 from bot.dialogue.handoff_flow import HandoffFlow
@@ -26,6 +26,14 @@ UNHELPFUL_BEFORE_HANDOFF = 2
 ANSWER_BUTTONS = ("entry:", "more:")
 PRESSED_KEPT = 20
 SAID_KEPT = 400
+# The buttons a conversation may press: the last ones the bot offered in it, and the
+# first screen's menu (shown before any stored turn, e.g. to a page opened anew).
+OFFERED_KEPT = 60
+STARTERS = frozenset(b.payload for b in MAIN_MENU)
+# Buttons that act once (a request, a step of the intake, a rating): pressed, they are
+# no longer on offer until the bot offers them again.
+ONE_SHOT = ("human:", "intake:", "callback:", "handoff:", "privacy:", "rate:")
+STARS = ("1", "2", "3", "4", "5")
 
 
 def _missed(nlu: NLUResult, replies: list[Reply]) -> bool:
@@ -117,7 +125,7 @@ class DialogueCore:
                 replies = self._responder.with_danger(replies, danger)
             else:
                 state, replies = await self._answer(conversation, state, nlu, danger)
-            await self._states.put(conversation, state)
+            await self._states.put(conversation, _offer(state, replies))
         log.debug("intent=%s topic=%s degraded=%s", nlu.intent, nlu.topic, nlu.degraded)
         return Turn(nlu, replies)
 
@@ -129,12 +137,19 @@ class DialogueCore:
             replies: list[Reply]
             flow = self._handoff
             handled = None
+            if state.handoff is not None and not payload.startswith(("privacy:", "handoff:")):
+                return Turn(nlu, [], relay=True)  # the operator sees it; the bot stays silent
+            if not _open(state, payload):
+                # Forged, another conversation's, or past its moment: nothing is done.
+                log.info("a %r button not on offer here was refused", payload.split(":")[0][:20])
+                return Turn(nlu, [Reply(texts.BUTTON_EXPIRED)])
             if payload in ("privacy:forget", "privacy:keep"):
+                await self._states.put(conversation, _offer(state, [], payload))
                 return self._forget(state, nlu, payload == "privacy:forget")
             if state.handoff is not None:
-                if flow is not None and payload.startswith("handoff:cancel"):
+                if flow is not None:
                     state, replies = await flow.cancel(state)
-                    await self._states.put(conversation, state)
+                    await self._states.put(conversation, _offer(state, replies, payload))
                     return Turn(nlu, replies)
                 return Turn(nlu, [], relay=True)
             if flow is not None:
@@ -156,20 +171,25 @@ class DialogueCore:
                 state = self._answered(state, replies, payload)
                 if state.form:
                     replies = self._offer_resume(replies)
-            await self._states.put(conversation, state)
+            await self._states.put(conversation, _offer(state, replies, payload))
         return Turn(nlu, replies)
 
     async def handle_command(self, command: str, conversation: str = "anonymous") -> Turn:
         """The turn for a channel command: `start`, `help` or `menu`; others get help."""
         async with self._serial.hold(conversation):
             state = await self._states.get(conversation)
-        nlu = await self._nlu.understand("")
-        if state.handoff is not None:
-            if command == "forget":
-                return Turn(nlu, [Reply(texts.FORGET_LATER)])
-            return Turn(nlu, [], relay=True)
-        replies = self._responder.to_command(command)
-        return Turn(nlu, self._offer_resume(replies) if state.form else replies)
+            nlu = await self._nlu.understand("")
+            if state.handoff is not None:
+                if command == "forget":
+                    return Turn(nlu, [Reply(texts.FORGET_LATER)])
+                return Turn(nlu, [], relay=True)
+            replies = self._responder.to_command(command)
+            if state.form:
+                replies = self._offer_resume(replies)
+            offered = _offer(state, replies)
+            if offered is not state:
+                await self._states.put(conversation, offered)
+        return Turn(nlu, replies)
 
     @staticmethod
     def _forget(state: ConversationState, nlu: NLUResult, confirmed: bool) -> Turn:
@@ -289,3 +309,30 @@ class DialogueCore:
     def _offer_resume(replies: list[Reply]) -> list[Reply]:
         last = replies[-1]
         return [*replies[:-1], dataclasses.replace(last, buttons=(*last.buttons, RESUME))]
+
+
+def _open(state: ConversationState, payload: str) -> bool:
+    """Whether the bot offered this button in this conversation and it still stands."""
+    kind, _, rest = payload.partition(":")
+    if kind == "rate" and rest != "skip":
+        # The 1-5 rating comes with the closing message, outside a turn: it stands while
+        # this conversation waits for that very handoff's rating.
+        handoff, _, stars = rest.partition(":")
+        return "rate" in state.flow and handoff == str(state.flow["rate"]) and stars in STARS
+    if kind == "handoff" and payload != f"handoff:cancel:{state.handoff}":
+        return False  # only the request still open can be withdrawn
+    return payload in STARTERS or payload in state.flow.get("offered", ())
+
+
+def _offer(
+    state: ConversationState, replies: list[Reply], pressed: str | None = None
+) -> ConversationState:
+    """Remember the buttons just offered (the latest OFFERED_KEPT), less a one-shot one pressed."""
+    before: list[str] = list(state.flow.get("offered", ()))
+    new = list(dict.fromkeys(b.payload for r in replies for b in r.buttons))
+    spent = pressed if pressed is not None and pressed.startswith(ONE_SHOT) else None
+    kept = [p for p in before if p != spent and p not in new] + new
+    kept = kept[-OFFERED_KEPT:]
+    if kept == before:
+        return state
+    return state.with_(flow={**state.flow, "offered": kept})

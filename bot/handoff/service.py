@@ -134,6 +134,15 @@ class HandoffService:
         """Queue a handoff and announce it to the operators; the citizen's reply comes back."""
         now = self.clock.now()
         async with self._ticket_lock, self._sessions() as session:
+            # One open request per conversation: asking again gets the same ticket back.
+            existing = await repo.open_for(session, conversation)
+            if existing is not None:
+                if request.urgent and not existing.urgent:
+                    # Danger named since: the request moves up the queue.
+                    await repo.touch(session, existing.id, urgent=True)
+                    self.changed(existing.id)
+                await session.commit()
+                return existing.id, self._already_queued(existing)
             row = await repo.create(
                 session,
                 self.hours.zone,
@@ -282,6 +291,10 @@ class HandoffService:
             return texts.BACK_TODAY.format(time=time)
         weekday = texts.WEEKDAYS[back.weekday()]
         return texts.BACK_DAY.format(month=back.month, day=back.day, weekday=weekday, time=time)
+
+    def _already_queued(self, row: Handoff) -> Reply:
+        text = texts.HANDOFF_ALREADY_QUEUED.format(ticket=row.ticket)
+        return Reply(text, self._waiting_buttons(row.id) if row.status == repo.QUEUED else ())
 
     @staticmethod
     def _waiting_buttons(handoff_id: int) -> tuple[Button, ...]:

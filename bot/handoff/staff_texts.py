@@ -65,6 +65,12 @@ CLOSE_CODES = {
 WEB_LABEL = "坐席{n:02d}"
 WEB_SAID = "{label}（网页坐席）：\n{text}"
 EMPTY_NOTE = "备注是空的，没有保存。"
+# Something failed while handling an operator's update; the error is in the log.
+NOT_DELIVERED = (
+    "出错了：刚才这条消息可能没有送达市民（错误已记录）。请稍后重发；"
+    "如果发的是命令，请先确认工单状态再重试。"
+)
+ACTION_FAILED = "出错了，操作可能没有完成（错误已记录）。请确认工单状态后再试。"
 # Managers' reports in Telegram.
 STATS_TITLE = "咨询统计"
 DAILY_TITLE = "每日报告"

@@ -11,6 +11,7 @@ from bot import texts
 from bot.channels.telegram import TelegramChannel
 from bot.chat import ChatService
 from bot.dialogue.core import DialogueCore
+from bot.handoff import staff_texts as staff
 from bot.handoff.config import build_handoff
 from bot.handoff.sweep import sweep
 from bot.settings import Settings
@@ -299,3 +300,29 @@ async def test_note_canned_reply_hand_back_and_strangers_in_the_topic(fake, bot,
     fake.message(CITIZEN, "复议要钱吗")
     calls = await fake.wait_for_messages(CITIZEN, 7)
     assert "收取" in calls[-1].text or "不要钱" in calls[-1].text
+
+
+async def test_an_operator_message_that_fails_is_reported_to_the_operator(fake, bot, caplog):
+    await ask_for_human(fake)
+    thread, summary = await topic_summary(fake)
+    await claim(fake, summary)
+    await fake.wait_for_messages(CITIZEN, 4)
+    fake.block(CITIZEN)  # the citizen blocked the bot: the relay fails
+    fake.message(OPS, "您好，请讲", user_id=ALICE, chat_type="supergroup",
+                 message_thread_id=thread)  # fmt: skip
+    [told] = await fake.wait_for(
+        lambda f: [c for c in f.messages_to(OPS) if c.text == staff.NOT_DELIVERED]
+    )
+    assert told.params["message_thread_id"] == thread
+    assert "operators' update" in caplog.text and "Forbidden" in caplog.text
+
+
+async def test_an_operator_button_that_fails_is_reported_to_the_operator(fake, bot, caplog):
+    await ask_for_human(fake)
+    _thread, summary = await topic_summary(fake)
+    fake.block(CITIZEN)  # telling the citizen of the claim fails
+    await claim(fake, summary)
+    [answer] = await fake.wait_for(lambda f: f.calls("answerCallbackQuery"))
+    assert answer.params["text"] == staff.ACTION_FAILED
+    assert answer.params["show_alert"] is True
+    assert "operators' update" in caplog.text

@@ -191,6 +191,21 @@ async def test_in_groups_the_bot_answers_only_when_addressed(fake, bot):
     assert len(fake.messages_to(group)) == 1
 
 
+async def test_in_a_group_one_member_cannot_press_anothers_answer_buttons(fake, bot):
+    group = -5002
+    fake.message(group, "@hotline_test_bot 复议要钱吗", chat_type="group", user_id=7)
+    [answer] = await fake.wait_for_messages(group, 1)
+    more = next(b["callback_data"] for row in answer.params["reply_markup"]["inline_keyboard"]
+                for b in row if b["callback_data"].startswith("more:"))  # fmt: skip
+    fake.callback(group, more, message_id=answer.result["message_id"], user_id=8)
+    [_, refused] = await fake.wait_for_messages(group, 2)
+    assert refused.text.startswith(texts.BUTTON_EXPIRED)
+    assert fake.calls("editMessageText") == []  # member 7's answer is left as it was
+    fake.callback(group, more, message_id=answer.result["message_id"], user_id=7)
+    [edit] = await fake.wait_for(lambda f: f.calls("editMessageText"))
+    assert edit.params["message_id"] == answer.result["message_id"]
+
+
 async def test_citizen_text_is_escaped_in_html(fake, bot):
     fake.message(CHAT, "<b>你好</b> & <a href='x'>")
     [reply] = await fake.wait_for_messages(CHAT, 1)
@@ -201,13 +216,15 @@ async def test_restart_in_the_middle_of_the_legal_aid_form_resumes(fake, engine,
     async with running(fake, engine, answerer):
         fake.command(CHAT, "/start")
         await fake.wait_for_messages(CHAT, 1)
+        fake.callback(CHAT, "topic:legal_aid", strict=False)  # its answer offers the check
+        await fake.wait_for_messages(CHAT, 2)
         fake.callback(CHAT, "check:start", strict=False)
-        assert "（1/3）" in (await fake.wait_for_messages(CHAT, 2))[1].text
+        assert "（1/3）" in (await fake.wait_for_messages(CHAT, 3))[2].text
         fake.callback(CHAT, "check:matter:listed")
-        assert "（2/3）" in (await fake.wait_for_messages(CHAT, 3))[2].text
+        assert "（2/3）" in (await fake.wait_for_messages(CHAT, 4))[3].text
     async with running(fake, engine, answerer):
         fake.message(CHAT, "都不是")
-        assert "（3/3）" in (await fake.wait_for_messages(CHAT, 4))[3].text
+        assert "（3/3）" in (await fake.wait_for_messages(CHAT, 5))[4].text
 
 
 async def test_stored_but_unanswered_updates_are_answered_at_start(fake, engine, answerer):

@@ -4,7 +4,7 @@ import pytest
 
 from actions.reply import Responder
 from bot import texts
-from bot.dialogue.core import DialogueCore
+from bot.dialogue.core import OFFERED_KEPT, DialogueCore
 from bot.dialogue.state import MemoryStateStore
 from bot.types import Topic
 from tests.bot.dialogue.fakes import TableNLU
@@ -20,12 +20,21 @@ def core(answerer):
     return DialogueCore(TableNLU(TABLE), Responder(answerer), MemoryStateStore())
 
 
+async def shown(core, conversation, *payloads):
+    """As if the bot had offered these buttons in the conversation (a button is pressed
+    only where it was offered)."""
+    await core.update_state(
+        conversation, lambda s: s.with_(flow={**s.flow, "offered": list(payloads)})
+    )
+
+
 async def test_eligibility_answer_offers_the_pre_check(core):
     turn = await core.handle_text("法援要什么条件", "c1")
     assert "check:start" in [b.payload for b in turn.replies[-1].buttons]
 
 
 async def test_form_can_be_left_for_a_question_and_resumed(core):
+    await shown(core, "c1", "check:start")
     await core.handle_button("check:start", "c1")
     await core.handle_button("check:matter:listed", "c1")
     detour = await core.handle_text("复议要钱吗", "c1")
@@ -41,6 +50,7 @@ async def test_form_can_be_left_for_a_question_and_resumed(core):
 async def test_state_survives_a_new_core_on_the_same_store(answerer):
     store = MemoryStateStore()
     first = DialogueCore(TableNLU(TABLE), Responder(answerer), store)
+    await shown(first, "c9", "check:start")
     await first.handle_button("check:start", "c9")
     await first.handle_button("check:matter:listed", "c9")
     second = DialogueCore(TableNLU(TABLE), Responder(answerer), store)
@@ -49,7 +59,8 @@ async def test_state_survives_a_new_core_on_the_same_store(answerer):
 
 
 async def test_conversations_do_not_share_forms(core):
-    await core.handle_button("check:start", "a")
+    await shown(core, "a", "check:start")
+    assert "（1/3）" in (await core.handle_button("check:start", "a")).replies[0].text
     turn = await core.handle_text("都不是", "b")
     assert "初步判断" not in turn.replies[-1].text
 
@@ -106,6 +117,7 @@ async def test_a_follow_up_stays_with_the_service_it_follows(answerer):
 
 
 async def test_an_answered_button_does_not_ask_again(core):
+    await shown(core, "s1", "entry:legal_aid.time")
     first = await core.handle_button("entry:legal_aid.time", "s1")
     assert "七日" in first.replies[0].text
     again = await core.handle_button("entry:legal_aid.time", "s1")
@@ -119,3 +131,49 @@ async def test_the_legal_aid_check_starts_from_the_story_told(answerer):
     assert "check:start" in [b.payload for b in answer.replies[-1].buttons]
     check = await core.handle_button("check:start", "k1")
     assert "已经知道" in check.replies[0].text and "免予核查" in check.replies[0].text
+
+
+async def test_a_button_offered_in_another_conversation_is_refused(core):
+    answer = await core.handle_text("复议要钱吗", "a")
+    [more] = [b.payload for b in answer.replies[-1].buttons if b.payload.startswith("more:")]
+    refused = await core.handle_button(more, "b")
+    assert [r.text for r in refused.replies] == [texts.BUTTON_EXPIRED]
+    details = await core.handle_button(more, "a")
+    assert details.replies[0].entry == more.removeprefix("more:")
+
+
+async def test_the_first_screen_menu_works_before_any_message(core):
+    for payload in ("topic:mediation", "topic:legal_aid", "topic:admin_review", "human"):
+        turn = await core.handle_button(payload, f"fresh-{payload}")
+        assert turn.replies and turn.replies[0].text != texts.BUTTON_EXPIRED, payload
+
+
+async def test_a_command_offers_its_buttons_and_a_one_shot_button_is_spent(core):
+    refused = await core.handle_button("privacy:forget", "p1")
+    assert refused.replies[0].text == texts.BUTTON_EXPIRED and not refused.forget
+    await core.handle_command("forget", "p1")
+    kept = await core.handle_button("privacy:keep", "p1")
+    assert kept.replies[0].text == texts.FORGET_KEPT
+    again = await core.handle_button("privacy:keep", "p1")
+    assert again.replies[0].text == texts.BUTTON_EXPIRED
+
+
+async def test_offered_buttons_are_remembered_within_a_bound(core):
+    # Follow the newest related question again and again: many distinct buttons offered.
+    first = await core.handle_button("topic:admin_review", "c1")
+    seen = [b.payload for r in first.replies for b in r.buttons]
+    pressed = {"topic:admin_review"}
+    for _ in range(100):
+        state = await core.state("c1")
+        answers = [p for p in state.flow["offered"] if p.startswith(("entry:", "more:"))]
+        fresh = [p for p in answers if p not in pressed]
+        if not fresh or len(dict.fromkeys(seen)) > 2 * OFFERED_KEPT:
+            break
+        pressed.add(fresh[-1])
+        turn = await core.handle_button(fresh[-1], "c1")
+        assert turn.replies[0].text != texts.BUTTON_EXPIRED
+        seen += [b.payload for r in turn.replies for b in r.buttons]
+    offered = (await core.state("c1")).flow["offered"]
+    assert len(dict.fromkeys(seen)) > OFFERED_KEPT and len(offered) == OFFERED_KEPT
+    dropped = next(p for p in seen if p not in offered and p not in pressed)
+    assert (await core.handle_button(dropped, "c1")).replies[0].text == texts.BUTTON_EXPIRED

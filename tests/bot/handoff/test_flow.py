@@ -13,7 +13,7 @@ from bot.chat import ChatService, Inbound
 from bot.dialogue.core import DialogueCore
 from bot.handoff.hours import OfficeHours
 from bot.handoff.operator import OperatorActions
-from bot.handoff.service import HandoffConfig, HandoffService
+from bot.handoff.service import HandoffConfig, HandoffService, Request
 from bot.handoff.sweep import sweep
 from bot.nlu.danger import detect
 from bot.storage.conversations import DbStateStore
@@ -107,6 +107,13 @@ async def say(chat, body, kind="text", conversation="web:s1"):
     return (await chat.handle(inbound)).replies
 
 
+async def shown(chat, *payloads, conversation="web:s1"):
+    """As if the bot had offered these buttons (a button is pressed only where offered)."""
+    await chat.dialogue.update_state(
+        conversation, lambda s: s.with_(flow={**s.flow, "offered": list(payloads)})
+    )
+
+
 async def handoffs(sessions):
     async with sessions() as session:
         return list((await session.execute(select(Handoff).order_by(Handoff.id))).scalars())
@@ -188,6 +195,7 @@ async def test_emergency_is_queued_at_once_and_flagged_urgent(parts):
 async def test_intake_form_end_offers_staff(parts):
     chat, _service, sessions = parts
     await say(chat, "惠山")
+    await shown(chat, "human:intake")  # the legal-aid check's last step offers it
     [ask] = await say(chat, "human:intake", kind="button")
     assert ask.text == texts.HANDOFF_ASK_DESCRIPTION
     await say(chat, "intake:skip", kind="button")
@@ -366,7 +374,7 @@ async def test_rating_once_then_comment(parts):
     [noted] = await say(chat, "工作人员很耐心")
     assert noted.text == texts.COMMENT_THANKS
     [late] = await say(chat, "rate:1:1", kind="button")
-    assert late.text == texts.RATING_LATE
+    assert late.text == texts.BUTTON_EXPIRED  # rated: its buttons are spent
     [row] = await handoffs(sessions)
     assert (row.rating, row.comment, row.close_code) == (5, "工作人员很耐心", "resolved")
     assert row.closed_at - row.requested_at >= dt.timedelta(0)
@@ -389,3 +397,69 @@ async def test_concurrent_claims_exactly_one_wins(engine, answerer, clock):
     winner = next(user for user, r in zip(operators, results, strict=True) if r.ok)
     assert row.claimed_by == winner
     assert all("已被" in r.text for r in results if not r.ok)
+
+
+async def test_only_the_conversation_asked_can_rate_and_only_once(parts):
+    chat, service, sessions = parts
+    await say(chat, "惠山")
+    await say(chat, "我要找人工")
+    await say(chat, "我的事")
+    actions = OperatorActions(service)
+    await actions.claim(1, ALICE, "u1")
+    await actions.close(1, ALICE, "", "u2")
+    # Another session presses the rating of this ticket: nothing is recorded.
+    [refused] = await say(chat, "rate:1:1", kind="button", conversation="web:other")
+    assert refused.text == texts.BUTTON_EXPIRED
+    [row] = await handoffs(sessions)
+    assert row.rating is None
+    [thanks] = await say(chat, "rate:1:5", kind="button")
+    assert thanks.text == texts.RATING_THANKS
+    [again] = await say(chat, "rate:1:1", kind="button")
+    assert again.text == texts.BUTTON_EXPIRED
+    [row] = await handoffs(sessions)
+    assert row.rating == 5
+
+
+async def test_forged_request_buttons_queue_nothing_but_typed_danger_does(parts):
+    chat, service, sessions = parts
+    for n in range(30):  # the pen test's flood: fresh sessions, a button never offered
+        for payload in ("human:emergency", "human:fallback", "handoff:cancel:1"):
+            [refused] = await say(chat, payload, kind="button", conversation=f"web:f{n}")
+            assert refused.text == texts.BUTTON_EXPIRED
+    assert await handoffs(sessions) == []
+    assert service.desk.topics == []
+    # Only the payload path is closed: danger typed in a fresh session is queued at once.
+    replies = await say(chat, "有人要打我", conversation="web:f0")
+    assert "110" in replies[0].text and "紧急求助" in replies[-1].text
+    [row] = await handoffs(sessions)
+    assert row.urgent and row.conversation_id == "web:f0"
+
+
+async def test_one_open_handoff_per_conversation(parts):
+    chat, _service, sessions = parts
+    await say(chat, "复议要钱吗")
+    await say(chat, "我要找人工")
+    [queued] = await say(chat, "惠山")
+    assert "2026-000001" in queued.text
+    # The state lost the open request (a failed write, a restart): asking again, even in
+    # danger, gives the same ticket back, moved up the queue, and no second one.
+    await chat.dialogue.update_state("web:s1", lambda s: s.with_(handoff=None))
+    [again] = await say(chat, "我要找人工")
+    assert again.text == texts.HANDOFF_ALREADY_QUEUED.format(ticket="2026-000001")
+    assert (await chat.dialogue.state("web:s1")).handoff == 1
+    await chat.dialogue.update_state("web:s1", lambda s: s.with_(handoff=None))
+    urgent = await say(chat, "有人要打我")
+    assert "110" in urgent[0].text
+    assert urgent[-1].text == texts.HANDOFF_ALREADY_QUEUED.format(ticket="2026-000001")
+    [row] = await handoffs(sessions)
+    assert (row.status, row.urgent) == ("queued", True)
+
+
+async def test_simultaneous_requests_of_one_conversation_make_one_ticket(parts):
+    chat, service, sessions = parts
+    await say(chat, "复议要钱吗", conversation="web:s9")
+    request = Request("emergency", urgent=True)
+    opened = await asyncio.gather(*(service.open("web:s9", "web", request) for _ in range(5)))
+    assert {handoff for handoff, _reply in opened} == {1}
+    assert len(await handoffs(sessions)) == 1
+    assert len(service.desk.topics) == 1

@@ -50,8 +50,13 @@ async def test_question_gets_a_cited_answer_and_a_session_cookie(client):
 
 
 async def test_button_press(client):
-    response = await client.post("/api/button", json={"payload": "entry:legal_aid.time"})
-    assert "七日" in (await response.json())["replies"][0]["text"]
+    # A first-screen menu button works at once; others once the bot has offered them.
+    response = await client.post("/api/button", json={"payload": "topic:legal_aid"})
+    [answer] = (await response.json())["replies"]
+    assert "法律援助" in answer["text"]
+    [more] = [b["payload"] for b in answer["buttons"] if b["payload"].startswith("more:")]
+    response = await client.post("/api/button", json={"payload": more})
+    assert (await response.json())["replies"][0]["entry"] == more.removeprefix("more:")
 
 
 async def test_double_submitted_message_gets_the_same_replies_once(client):

@@ -5,8 +5,16 @@ from types import SimpleNamespace
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot import texts
+from bot.storage.models import Handoff
 from bot.web.app import create_app
-from tests.bot.channels.test_handoff_telegram import ALICE, OPS, claim, running, topic_summary
+from tests.bot.channels.test_handoff_telegram import (
+    ALICE,
+    OPS,
+    claim,
+    rows,
+    running,
+    topic_summary,
+)
 from tests.fakes.clock import FakeClock, china
 
 
@@ -60,3 +68,22 @@ async def test_web_citizen_gets_the_operator_and_rates(fake, engine, answerer):
             operator = [i for i in history["history"] if i["from"] == "operator"]
             assert [i["text"] for i in operator] == ["您好，请讲"]
             assert operator[0]["sender"] == "热线工作人员 0231"
+
+
+async def test_fresh_sessions_cannot_queue_tickets_by_a_forged_payload(fake, engine, answerer):
+    # The pen test's flood: {"payload": "human:emergency"} from one address, new sessions.
+    clock = FakeClock(china(2026, 11, 23, 10))
+    async with running(fake, engine, answerer, clock) as telegram:
+        app = create_app(SimpleNamespace(chat=telegram.chat))
+        async with TestClient(TestServer(app)) as client:
+            for n in range(30):
+                client.session.cookie_jar.clear()
+                body = {"id": f"b{n}", "payload": "human:emergency"}
+                response = await client.post("/api/button", json=body)
+                if response.status == 200:  # (a rate limit may refuse some first)
+                    [reply] = (await response.json())["replies"]
+                    assert reply["text"] == texts.BUTTON_EXPIRED
+                else:
+                    assert response.status == 429
+    assert await rows(engine, Handoff) == []
+    assert fake.calls("createForumTopic") == []
