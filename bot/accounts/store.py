@@ -25,9 +25,9 @@ SESSION_AGE = dt.timedelta(hours=12)
 _hasher = PasswordHasher()
 # Verified against when the name is unknown, so timing does not tell names apart.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
-# Argon2 hashes at once (each takes ~0.5 s and 64 MiB): a sign-in flood queues here,
-# in worker threads, and leaves the event loop and the other cores to the citizens.
-ARGON2_SLOTS = 2
+# Argon2 hashes at once (each ~0.5 s, 64 MiB and four lanes): a sign-in flood queues
+# here, in a worker thread, and leaves the event loop a core for the citizens.
+ARGON2_SLOTS = 1
 _slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
     weakref.WeakKeyDictionary()
 )
