@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, IPvAnyNetwork, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +39,12 @@ class Settings(BaseSettings):
 
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=0, le=65535)
+    # Reverse proxies (addresses or networks, as JSON) whose X-Forwarded-For and
+    # X-Forwarded-Proto are believed; empty: the connecting address is the client.
+    trusted_proxies: list[IPvAnyNetwork] = Field(default_factory=list)
+    # "https" when the public address is HTTPS (cookies Secure, HSTS) whatever the
+    # headers say; "http" to ignore X-Forwarded-Proto; unset: a trusted proxy's header.
+    public_scheme: Literal["http", "https"] | None = None
 
     telegram_bot_token: SecretStr | None = None
     # The Bot API server; tests and benchmarks point this at a local fake.

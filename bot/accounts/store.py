@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import secrets
+import unicodedata
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -21,6 +25,13 @@ SESSION_AGE = dt.timedelta(hours=12)
 _hasher = PasswordHasher()
 # Verified against when the name is unknown, so timing does not tell names apart.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+# Argon2 hashes at once (each ~0.5 s, 64 MiB and four lanes): a sign-in flood queues
+# here, in a worker thread, and leaves the event loop a core for the citizens.
+ARGON2_SLOTS = 1
+_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+T = TypeVar("T")
 
 
 class Role(StrEnum):
@@ -53,6 +64,32 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+async def _argon2(work: Callable[..., T], *args: str) -> T:
+    """Run one argon2 call in a worker thread, at most `ARGON2_SLOTS` at a time."""
+    loop = asyncio.get_running_loop()
+    slots = _slots.get(loop)
+    if slots is None:  # one per event loop: a semaphore may not cross loops
+        slots = _slots[loop] = asyncio.Semaphore(ARGON2_SLOTS)
+    async with slots:
+        return await asyncio.to_thread(work, *args)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def login_key(name: str) -> str:
+    """The name as sign-in limits count it: NFKC, stripped of any whitespace, casefolded.
+
+    `authenticate` finds an account by the name stripped of whitespace (U+3000 too), so
+    every spelling that reaches one account has one key; a key may cover more spellings.
+    """
+    return unicodedata.normalize("NFKC", name).strip().casefold()
+
+
 def check_password(password: str) -> None:
     """Refuse passwords too short to resist guessing."""
     if len(password) < MIN_PASSWORD:
@@ -67,7 +104,8 @@ async def add_user(session: AsyncSession, name: str, role: Role, password: str) 
     check_password(password)
     if await session.scalar(select(User.id).where(User.name == name)) is not None:
         raise AccountError(f"there is already an account called {name!r}")
-    user = User(name=name, role=role.value, password_hash=_hasher.hash(password),
+    password_hash = await _argon2(_hasher.hash, password)
+    user = User(name=name, role=role.value, password_hash=password_hash,
                 disabled=False, created_at=_now())  # fmt: skip
     session.add(user)
     await session.commit()
@@ -78,7 +116,7 @@ async def set_password(session: AsyncSession, name: str, password: str) -> None:
     """Change a password; every session of the account is signed out."""
     check_password(password)
     user = await _user(session, name)
-    user.password_hash = _hasher.hash(password)
+    user.password_hash = await _argon2(_hasher.hash, password)
     await session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
     await session.commit()
 
@@ -115,14 +153,13 @@ async def _user(session: AsyncSession, name: str) -> User:
 async def authenticate(session: AsyncSession, name: str, password: str) -> User | None:
     """The account if the password is right and the account enabled, else None."""
     user = await session.scalar(select(User).where(User.name == name.strip()))
-    try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
+    await session.commit()  # no transaction held open across the hashing
+    if not await _argon2(_verify, user.password_hash if user else _DUMMY_HASH, password):
         return None
     if user is None or user.disabled:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+        user.password_hash = await _argon2(_hasher.hash, password)
         await session.commit()
     return user
 

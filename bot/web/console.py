@@ -14,7 +14,7 @@ from bot.accounts.store import AccountError, Role
 from bot.stats.figures import Figures, Filters
 from bot.stats.period import Period, PeriodError, parse_period
 from bot.stats.report import minutes, pct
-from bot.web import desk
+from bot.web import desk, proxy
 from bot.web import staff as auth
 from bot.web.staff import client_ip, render, require, service_name, sessions, signed_in
 
@@ -182,13 +182,18 @@ async def toggle_user(request: web.Request) -> web.StreamResponse:
         await store.set_disabled(session, name, disable)
         action = "account_disable" if disable else "account_enable"
         await store.audit(session, staff.name, action, name, None, client_ip(request))
+    if disable:
+        await request.app[auth.SOCKETS].close(account=known[name].id)
     raise web.HTTPFound("/staff/users")
 
 
 def add_routes(app: web.Application, services: Services) -> None:
     """The console's pages on the web application."""
     app[auth.STAFF_SERVICES] = services
-    app[auth.GUESSES] = auth.Failures()
+    app[auth.GUESSES] = auth.Throttle()
+    app[auth.SOCKETS] = auth.StaffSockets()
+    # Here rather than in create_app: the staff side is what needs it first (sign-in limits).
+    proxy.install(app, getattr(services, "settings", None))
     app.middlewares.append(auth.staff_middleware)
     app.router.add_get("/staff", auth.home)
     app.router.add_get("/staff/", auth.home)

@@ -226,9 +226,11 @@ async def desk_socket(request: web.Request) -> web.WebSocketResponse:
     origin = request.headers.get("Origin")
     if origin is not None and origin.split("://", 1)[-1] != request.host:
         raise web.HTTPForbidden(text="cross-site WebSocket refused")
+    member, token = signed_in(request), request.cookies.get(auth.COOKIE, "")
     ws = web.WebSocketResponse(heartbeat=30, max_msg_size=1024)
     await ws.prepare(request)
     request.app[DESK_SOCKETS].add(ws)
+    request.app[auth.SOCKETS].add(ws, member, token)
     changed: asyncio.Queue[int] = asyncio.Queue(maxsize=1000)
 
     def notify(handoff_id: int) -> None:
@@ -238,6 +240,10 @@ async def desk_socket(request: web.Request) -> web.WebSocketResponse:
     async def forward() -> None:
         while True:
             handoff_id = await changed.get()
+            # Signed out, expired or disabled by another process (the CLI): nothing more.
+            if not await _still_signed_in(request, member, token):
+                await ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"signed out")
+                return
             await ws.send_json({"type": "changed", "handoff": handoff_id})
 
     unsubscribe = _service(request).watch(notify)
@@ -246,11 +252,19 @@ async def desk_socket(request: web.Request) -> web.WebSocketResponse:
         async for _frame in ws:
             pass  # the page only listens
     finally:
+        request.app[auth.SOCKETS].discard(ws)
         unsubscribe()
         sender.cancel()
         with contextlib.suppress(asyncio.CancelledError, ConnectionError):
             await sender
     return ws
+
+
+async def _still_signed_in(request: web.Request, member: Staff, token: str) -> bool:
+    """Whether the session a desk socket was opened with still lets its owner use the desk."""
+    async with sessions(request)() as session:
+        now = await store.staff_for(session, token)
+    return now is not None and now.id == member.id and now.role in DESK
 
 
 async def _close_sockets(app: web.Application) -> None:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.web.proxy import is_https
+
 SERVER = "legal-hotline-bot"
 _INLINE = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 _COMMON = "base-uri 'none'; form-action 'self'; object-src 'none'"
@@ -48,5 +50,5 @@ class SecurityHeaders:
             headers["X-Frame-Options"] = "DENY"
         elif request.path == "/":
             headers["Content-Security-Policy"] = self.chat
-        if request.secure:
+        if is_https(request):
             headers["Strict-Transport-Security"] = "max-age=31536000"

@@ -13,7 +13,7 @@ from bot.handoff.service import HandoffConfig, HandoffService
 from bot.storage.db import sessionmaker
 from bot.storage.models import AuditEntry, Conversation, Handoff, Message
 from bot.web.app import create_app
-from bot.web.staff import COOKIE, LOGIN_COOKIE, Failures
+from bot.web.staff import COOKIE, LOGIN_COOKIE
 from tests.fakes.clock import FakeClock, china
 
 PASSWORD = "correct horse battery"  # noqa: S105 (a test password)
@@ -166,19 +166,6 @@ async def test_sign_in_cookie_failures_and_audit(client, app_parts):
             for e in (await s.execute(AuditEntry.__table__.select().order_by(AuditEntry.id))).all()
         ]
     assert ("manager", "login_failed") in actions and ("manager", "login") in actions
-
-
-def test_guessing_is_slowed_after_three_failures():
-    failures = Failures()
-    for _ in range(3):
-        assert failures.delay("name:a", "ip:1") == 0
-        failures.failed("name:a", "ip:1")
-    assert failures.delay("name:a", "ip:2") == 1
-    failures.failed("name:a", "ip:2")
-    assert failures.delay("name:a") == 2
-    assert failures.delay("name:b", "ip:1") == 1  # the address counts too
-    failures.cleared("name:a", "ip:1", "ip:2")
-    assert failures.delay("name:a", "ip:1") == 0
 
 
 async def test_dashboard_shows_charts_data_and_escapes_citizen_text(client):

@@ -3,6 +3,7 @@
 import asyncio
 from types import SimpleNamespace
 
+from aiohttp import WSMsgType
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
@@ -10,9 +11,10 @@ from bot.accounts import store
 from bot.accounts.store import Role
 from bot.storage.db import sessionmaker
 from bot.storage.models import AuditEntry, Handoff, Message
+from bot.web import staff as auth
 from bot.web.app import create_app
 from tests.bot.channels.test_handoff_telegram import OPS, claim, running, topic_summary
-from tests.bot.web.test_console import PASSWORD, csrf_of, sign_in
+from tests.bot.web.test_console import PASSWORD, app_parts, csrf_of, sign_in  # noqa: F401
 from tests.bot.web.test_handoff_web import receive_until
 from tests.fakes.clock import FakeClock, china
 
@@ -215,3 +217,50 @@ async def test_a_claim_in_the_telegram_group_shows_on_the_web_at_once(fake, engi
                     assert answer == {"ok": False, "text": "已被 0231 接单"}
             finally:
                 await wang.close()
+
+
+async def desk_socket_of(client):
+    """A desk socket shown to be live: a change pushed now reaches it."""
+    ws = await client.ws_connect("/staff/ws")
+    handoff = client.app[auth.STAFF_SERVICES].handoff
+    handoff.changed(1)
+    assert await asyncio.wait_for(ws.receive_json(), 5) == {"type": "changed", "handoff": 1}
+    return ws, handoff
+
+
+async def closed(ws):
+    """The next thing the socket sees, within 5 s: it must be the end."""
+    message = await asyncio.wait_for(ws.receive(), 5)
+    return message.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED)
+
+
+async def test_signing_out_closes_the_desk_socket(app_parts):  # noqa: F811
+    app, _sessions = app_parts
+    async with TestClient(TestServer(app)) as client:
+        assert (await sign_in(client, "operator")).status == 302
+        csrf = csrf_of(await (await client.get("/staff/")).text())
+        ws, _handoff = await desk_socket_of(client)
+        await client.post("/staff/logout", data={"csrf": csrf}, allow_redirects=False)
+        assert await closed(ws)
+
+
+async def test_disabling_an_account_closes_its_desk_socket(app_parts):  # noqa: F811
+    app, _sessions = app_parts
+    async with TestClient(TestServer(app)) as admin, TestClient(TestServer(app)) as operator:
+        assert (await sign_in(operator, "operator")).status == 302
+        ws, _handoff = await desk_socket_of(operator)
+        assert (await sign_in(admin, "admin")).status == 302
+        csrf = csrf_of(await (await admin.get("/staff/users")).text())
+        await admin.post("/staff/users/toggle", data={"csrf": csrf, "name": "operator"})
+        assert await closed(ws)
+
+
+async def test_a_push_after_a_disable_elsewhere_is_not_sent(app_parts):  # noqa: F811
+    app, sessions = app_parts
+    async with TestClient(TestServer(app)) as client:
+        assert (await sign_in(client, "operator")).status == 302
+        ws, handoff = await desk_socket_of(client)
+        async with sessions() as s:  # as `python -m bot user disable` does, in its own process
+            await store.set_disabled(s, "operator", True)
+        handoff.changed(1)
+        assert await closed(ws)

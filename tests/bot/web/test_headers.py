@@ -1,3 +1,4 @@
+from contextlib import asynccontextmanager
 from types import SimpleNamespace
 
 import pytest
@@ -12,17 +13,25 @@ from bot.web.app import create_app
 from tests.bot.dialogue.fakes import TableNLU
 
 
-@pytest.fixture
-async def client(answerer, tmp_path):
+@asynccontextmanager
+async def serving(answerer, tmp_path, **settings):
+    """A client of the web app over an empty database, with these settings."""
     engine = make_engine(f"sqlite:///{tmp_path / 'bot.db'}")
     await migrate(engine)
     sessions = sessionmaker(engine)
     core = DialogueCore(TableNLU({}), Responder(answerer), DbStateStore(sessions))
-    settings = SimpleNamespace(chat_frame_ancestors="https://sfj.example.gov.cn")
-    app = create_app(SimpleNamespace(chat=ChatService(core, sessions), settings=settings))
-    async with TestClient(TestServer(app)) as client:
+    settings = {"chat_frame_ancestors": "https://sfj.example.gov.cn", **settings}
+    services = SimpleNamespace(chat=ChatService(core, sessions),
+                               settings=SimpleNamespace(**settings))  # fmt: skip
+    async with TestClient(TestServer(create_app(services))) as client:
         yield client
     await engine.dispose()
+
+
+@pytest.fixture
+async def client(answerer, tmp_path):
+    async with serving(answerer, tmp_path) as client:
+        yield client
 
 
 @pytest.mark.parametrize("path", ["/", "/static/chat.js", "/embed.js", "/no/such/page"])
@@ -54,3 +63,21 @@ async def test_the_chat_socket_refuses_another_site_s_page(client):
     async with client.ws_connect("/ws", headers={"Origin": f"http://{host}"}) as ws:
         hello = await ws.receive_json()
         assert hello["type"] == "hello"
+
+
+@pytest.mark.parametrize(
+    ("settings", "forwarded", "hsts"),
+    [
+        ({}, "", False),
+        ({}, "https", False),  # no proxy is trusted: anyone could send the header
+        ({"trusted_proxies": ["127.0.0.1"]}, "https", True),
+        ({"trusted_proxies": ["127.0.0.1"]}, "http", False),
+        ({"public_scheme": "https"}, "", True),
+    ],
+)
+async def test_hsts_only_when_the_browser_came_over_https(answerer, tmp_path, settings, forwarded,
+                                                          hsts):  # fmt: skip
+    headers = {"X-Forwarded-Proto": forwarded} if forwarded else {}
+    async with serving(answerer, tmp_path, **settings) as client:
+        response = await client.get("/", headers=headers)
+    assert ("Strict-Transport-Security" in response.headers) is hsts
