@@ -140,6 +140,8 @@ async def start_bot(
         "TELEGRAM_POLL_TIMEOUT": "10",
         # Telegram's own 30 messages/s is lifted: this measures the bot, not Telegram.
         "TELEGRAM_MAX_RATE": "100000",
+        # All simulated citizens share one loopback address: its rate limit is lifted.
+        "CHAT_IP_PER_MINUTE": "0",
         "DATABASE_URL": database_url or sqlite_url(workdir),
         "INDEX_DIR": str(workdir / "index"),
         "WEB_HOST": "127.0.0.1",
@@ -206,8 +208,8 @@ class Citizens:
     async def web(self, conversation: int, text: str) -> float:
         ws = self.sockets.get(conversation)
         if ws is None:
-            session = secrets.token_hex(16)
-            url = f"http://127.0.0.1:{self.port}/ws?session={session}"
+            # No cookies kept: each connection is a new session, made by the server.
+            url = f"http://127.0.0.1:{self.port}/ws"
             ws = self.sockets[conversation] = await self.http.ws_connect(url)
             await ws.receive_json()  # hello
             self.conversations += 1
