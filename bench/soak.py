@@ -89,7 +89,7 @@ async def web_citizen(
     rng = random.Random(-seat)
     await asyncio.sleep(rng.uniform(0, READING[1]))
     while time.monotonic() < deadline:
-        url = f"http://127.0.0.1:{port}/ws?session={secrets.token_hex(16)}"
+        url = f"http://127.0.0.1:{port}/ws"  # no cookies kept: a new session each time
         step = "connect"
         try:
             async with http.ws_connect(url, heartbeat=30) as ws:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -17,6 +18,9 @@ if TYPE_CHECKING:
 HIDDEN = "***"
 MIN_SECRET = 6  # shorter strings would blank out ordinary words
 _secrets: set[str] = set()
+# A session id opens its conversation or console: whoever read one in an access log line
+# (an old chat page's `?session=`, a cookie) could read a citizen's history.
+_SESSION_VALUE = re.compile(r"\b((?:session|hotline_\w+)=)[^&;,\s\"']+", re.IGNORECASE)
 
 
 def hide(*secrets: str | None) -> None:
@@ -36,11 +40,11 @@ def hide_settings(settings: Settings) -> None:
 
 
 def redact(text: str) -> str:
-    """`text` with hidden secrets replaced and personal numbers masked."""
+    """`text` with hidden secrets and session ids replaced and personal numbers masked."""
     for secret in _secrets:
         if secret in text:
             text = text.replace(secret, HIDDEN)
-    return mask(text)
+    return mask(_SESSION_VALUE.sub(rf"\g<1>{HIDDEN}", text))
 
 
 class MaskingFilter(logging.Filter):

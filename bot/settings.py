@@ -75,6 +75,16 @@ class Settings(BaseSettings):
     # Which sites may show the web chat in a frame (CSP frame-ancestors): "*" lets any
     # bureau site embed it; a list such as "https://sfj.example.gov.cn" narrows it.
     chat_frame_ancestors: str = Field(default="*", pattern=r"^[\w\s*:/.'-]+$")
+    # Signs the web chat's session ids, so a visitor cannot choose one; unset: a random
+    # key kept in this file (mode 0600), made on first start, so sessions outlive restarts.
+    chat_session_secret: SecretStr | None = Field(default=None, min_length=32)
+    chat_session_key_file: Path = PROJECT_ROOT / "var" / "chat_session.key"
+    # Web chat messages a minute, and at once, from one client address and from one
+    # session; past them the citizen is asked to slow down. 0 a minute: no limit.
+    chat_ip_per_minute: float = Field(default=30, ge=0)
+    chat_ip_burst: int = Field(default=12, ge=1)
+    chat_session_per_minute: float = Field(default=15, ge=0)
+    chat_session_burst: int = Field(default=6, ge=1)
     # Working periods on working days; holidays and adjusted workdays from chinese-calendar.
     office_hours: str = "09:00-12:00,13:30-17:30"
     office_timezone: str = "Asia/Shanghai"

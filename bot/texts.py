@@ -48,6 +48,11 @@ TELEGRAM_COMMANDS = {
     "forget": "删除我的全部记录",
 }
 WEB_BAD_MESSAGE = "这条消息没有发送成功（格式不对，或超过一万字）。请修改后再发一次。"
+# Too many web chat messages in a short time (from one session or one network address).
+WEB_SLOW_DOWN = (
+    "您的消息发得有点快，这一条没有送出，请稍等片刻再发。\n"
+    f"如果情况紧急，请直接拨打 110 报警，或拨打公共法律服务热线 {HOTLINE}。"
+)
 MENU_PROMPT = "请选择您要咨询的服务："
 MEDIA_NEEDS_TEXT = (
     "我目前只能看懂文字。请用文字说说您的问题；需要提交照片或文件的，"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
-import secrets
 import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +17,8 @@ from bot.chat import ChatService, Inbound, Kind, Outcome, reply_to_json
 from bot.types import Reply
 from bot.web import console
 from bot.web.headers import SecurityHeaders
+from bot.web.limits import ChatLimits
+from bot.web.sessions import SessionIds, conversation_key, load_secret
 from bot.web.stats_api import add_routes
 
 if TYPE_CHECKING:
@@ -30,8 +32,10 @@ MAX_BODY = 64 * 1024
 MAX_TEXT = 10_000
 COOKIE = "hotline_chat"
 COOKIE_AGE = 30 * 86400
+# Where the page sends its session when the cookie does not come back (a frame on a
+# bureau's site may not keep cookies). Never the URL: URLs end up in access logs.
+SESSION_HEADER = "X-Chat-Session"
 CHANNEL = "web"
-SESSION = re.compile(r"[0-9a-f]{32}")
 CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,31}")  # with the session, fits the 64-char id
 COMMANDS = ("start", "help", "menu", "forget")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -42,6 +46,8 @@ FIELDS: dict[str, tuple[Kind, str]] = {
 }
 
 SERVICES: web.AppKey[Services] = web.AppKey("services")
+SESSION_IDS: web.AppKey[SessionIds] = web.AppKey("session_ids")
+LIMITS: web.AppKey[ChatLimits] = web.AppKey("limits")
 SOCKETS: web.AppKey[weakref.WeakSet[web.WebSocketResponse]] = web.AppKey("sockets")
 # The open chat windows of each conversation, for messages pushed by an operator.
 WINDOWS: web.AppKey[dict[str, set[web.WebSocketResponse]]] = web.AppKey("windows")
@@ -56,11 +62,18 @@ def _chat(request: web.Request) -> ChatService:
 
 
 def _session(request: web.Request) -> str:
-    """The anonymous session: the cookie, else one the page kept, else a new one."""
-    for known in (request.cookies.get(COOKIE, ""), request.query.get("session", "")):
-        if SESSION.fullmatch(known):
+    """The anonymous session: the one the page kept, else the cookie's, else a new one.
+
+    Only ids this server signed are taken, and never from the URL: a link cannot put a
+    visitor into a conversation someone else can read. The page's id comes first: where
+    its cookie was lost, the page was given a new one with the page itself.
+    """
+    ids = request.app[SESSION_IDS]
+    for given in (request.headers.get(SESSION_HEADER), request.cookies.get(COOKIE)):
+        known = ids.check(given)
+        if known is not None:
             return known
-    return secrets.token_hex(16)
+    return ids.new()
 
 
 def _same_origin(request: web.Request) -> bool:
@@ -71,8 +84,27 @@ def _same_origin(request: web.Request) -> bool:
     return urlsplit(origin).netloc.lower() == request.host.lower()
 
 
-def _keep_session(response: web.StreamResponse, session: str) -> None:
-    response.set_cookie(COOKIE, session, httponly=True, samesite="Lax", max_age=COOKIE_AGE)
+def keep_session(response: web.StreamResponse, session: str, secure: bool) -> None:
+    """The session in an HttpOnly cookie, out of reach of scripts and of URLs."""
+    if secure:
+        # Over HTTPS the cookie also reaches the chat framed on a bureau's own site; a
+        # partitioned one even where browsers block third-party cookies (and storage).
+        # Python's cookie module cannot write that attribute, so the header is written here.
+        response.headers.add(
+            "Set-Cookie",
+            f"{COOKIE}={session}; Max-Age={COOKIE_AGE}; Path=/; HttpOnly; Secure;"
+            " SameSite=None; Partitioned",
+        )
+    else:
+        response.set_cookie(COOKIE, session, httponly=True, samesite="Lax", max_age=COOKIE_AGE)
+
+
+def _too_fast(request: web.Request, session: str) -> float:
+    """Seconds the sender must wait, or 0 when the message may go (and is counted)."""
+    wait = request.app[LIMITS].check(request, session)
+    if wait:
+        log.info("web chat message refused: too many from one address or session")
+    return wait
 
 
 def to_inbound(session: str, body: Any) -> Inbound:
@@ -99,8 +131,9 @@ def to_inbound(session: str, body: Any) -> Inbound:
         command = value.strip()[1:].split(" ", 1)[0].lower()
         kind = "command"
         value = command if command in COMMANDS else "help"
-    external = f"{session}:{client_id}" if client_id else None
-    return Inbound(f"web:{session}", CHANNEL, external, kind, value)
+    key = conversation_key(session)
+    external = f"{key}:{client_id}" if client_id else None
+    return Inbound(f"web:{key}", CHANNEL, external, kind, value)
 
 
 def _outcome_json(outcome: Outcome, in_reply_to: Any = None) -> dict[str, Any]:
@@ -114,8 +147,12 @@ def _outcome_json(outcome: Outcome, in_reply_to: Any = None) -> dict[str, Any]:
     }
 
 
+def _conversation(session: str) -> str:
+    return f"web:{conversation_key(session)}"
+
+
 async def _history(chat: ChatService, session: str) -> list[dict[str, Any]]:
-    return await chat.transcript(f"web:{session}")
+    return await chat.transcript(_conversation(session))
 
 
 class WebDeliverer:
@@ -151,7 +188,7 @@ class WebDeliverer:
 async def index(request: web.Request) -> web.StreamResponse:
     """The chat page; it also starts the anonymous session."""
     response = web.FileResponse(STATIC / "index.html")
-    _keep_session(response, _session(request))
+    keep_session(response, _session(request), request.secure)
     return response
 
 
@@ -180,9 +217,15 @@ async def _post(request: web.Request, kind: str) -> web.Response:
         if str(exc).startswith("at most"):
             raise web.HTTPRequestEntityTooLarge(max_size=MAX_TEXT, actual_size=-1) from exc
         raise web.HTTPBadRequest(text=str(exc)) from exc
+    wait = _too_fast(request, session)
+    if wait:
+        refused = {"type": "error", "in_reply_to": body.get("id"), "text": texts.WEB_SLOW_DOWN}
+        retry = {"Retry-After": str(math.ceil(wait))}
+        return web.json_response(refused, status=web.HTTPTooManyRequests.status_code,
+                                 headers=retry)  # fmt: skip
     outcome = await _chat(request).handle(inbound)
     response = web.json_response(_outcome_json(outcome, body.get("id")))
-    _keep_session(response, session)
+    keep_session(response, session, request.secure)
     return response
 
 
@@ -202,37 +245,64 @@ async def history(request: web.Request) -> web.Response:
     response = web.json_response(
         {"session": session, "history": await _history(_chat(request), session)}
     )
-    _keep_session(response, session)
+    keep_session(response, session, request.secure)
     return response
 
 
+class _Window:
+    """One open chat window: its socket and the session it shows, for pushed messages."""
+
+    def __init__(self, request: web.Request, session: str) -> None:
+        self.ws = web.WebSocketResponse(heartbeat=30, max_msg_size=MAX_BODY)
+        self.windows = request.app[WINDOWS]
+        self.session = session
+
+    def open(self) -> None:
+        self.windows.setdefault(_conversation(self.session), set()).add(self.ws)
+
+    def close(self) -> None:
+        conversation = _conversation(self.session)
+        windows = self.windows.get(conversation, set())
+        windows.discard(self.ws)
+        if not windows:
+            self.windows.pop(conversation, None)
+
+    def move(self, session: str) -> None:
+        self.close()
+        self.session = session
+        self.open()
+
+
+async def _hello(window: _Window, chat: ChatService) -> None:
+    history = await _history(chat, window.session)
+    await window.ws.send_json({"type": "hello", "session": window.session, "history": history})
+
+
 async def websocket(request: web.Request) -> web.WebSocketResponse:
-    """The live chat: `hello` with the history first, then one `replies` per message."""
+    """The live chat: `hello` with the history first, then one `replies` per message.
+
+    A page whose cookie did not come may answer the first `hello` with
+    `{"type": "resume", "session": …}`, the id it kept; a valid one gets its own `hello`.
+    """
     if not _same_origin(request):
         # Another site's page may not open a citizen's chat in the citizen's browser.
         raise web.HTTPForbidden(text="cross-origin WebSocket refused")
-    session = _session(request)
-    chat = _chat(request)
-    ws = web.WebSocketResponse(heartbeat=30, max_msg_size=MAX_BODY)
-    _keep_session(ws, session)
+    window = _Window(request, _session(request))
+    ws = window.ws
+    keep_session(ws, window.session, request.secure)
     await ws.prepare(request)
     request.app[SOCKETS].add(ws)
-    windows = request.app[WINDOWS].setdefault(f"web:{session}", set())
-    windows.add(ws)
+    window.open()
     try:
-        return await _converse(ws, chat, session)
+        return await _converse(request, window)
     finally:
-        windows.discard(ws)
-        if not windows:
-            request.app[WINDOWS].pop(f"web:{session}", None)
+        window.close()
 
 
-async def _converse(
-    ws: web.WebSocketResponse, chat: ChatService, session: str
-) -> web.WebSocketResponse:
-    await ws.send_json(
-        {"type": "hello", "session": session, "history": await _history(chat, session)}
-    )
+async def _converse(request: web.Request, window: _Window) -> web.WebSocketResponse:
+    ws, chat = window.ws, _chat(request)
+    await _hello(window, chat)
+    first = True
     async for frame in ws:
         if frame.type != WSMsgType.TEXT:
             continue
@@ -243,6 +313,15 @@ async def _converse(
                 {"type": "error", "in_reply_to": None, "text": texts.WEB_BAD_MESSAGE}
             )
             continue
+        if first and isinstance(body, dict) and body.get("type") == "resume":
+            first = False
+            resumed = request.app[SESSION_IDS].check(body.get("session"))
+            if resumed is not None and resumed != window.session:
+                window.move(resumed)
+            await _hello(window, chat)  # the same session again when the id was refused
+            continue
+        first = False
+        session = window.session
         try:
             inbound = to_inbound(session, body)
         except BadMessage as exc:
@@ -253,6 +332,11 @@ async def _converse(
             )
             continue
         in_reply_to = body.get("id")
+        if _too_fast(request, session):
+            await ws.send_json(
+                {"type": "error", "in_reply_to": in_reply_to, "text": texts.WEB_SLOW_DOWN}
+            )
+            continue
 
         async def deliver(outcome: Outcome, in_reply_to: Any = in_reply_to) -> None:
             await ws.send_json(_outcome_json(outcome, in_reply_to))
@@ -275,11 +359,18 @@ def create_app(services: Services, telegram: TelegramChannel | None = None) -> w
     """The web application over the running services (and Telegram's webhook route)."""
     app = web.Application(client_max_size=MAX_BODY)
     app[SERVICES] = services
+    settings = getattr(services, "settings", None)
+    app[SESSION_IDS] = SessionIds(
+        load_secret(
+            getattr(settings, "chat_session_secret", None),
+            getattr(settings, "chat_session_key_file", None),
+        )
+    )
+    app[LIMITS] = ChatLimits.from_settings(settings)
     app[SOCKETS] = weakref.WeakSet()
     app[WINDOWS] = {}
     services.chat.register(CHANNEL, WebDeliverer(app[WINDOWS]))
     app.on_shutdown.append(_close_sockets)
-    settings = getattr(services, "settings", None)
     ancestors = getattr(settings, "chat_frame_ancestors", "*")
     app.on_response_prepare.append(SecurityHeaders(STATIC / "index.html", ancestors))
     app.router.add_get("/", index)

@@ -57,3 +57,19 @@ async def test_verbose_logging_never_prints_stored_values(tmp_path, caplog):
             await db.execute("create table t (v text)")
             await db.execute("insert into t values (?)", (secret,))
     assert secret not in caplog.text
+
+
+def test_session_ids_never_reach_the_access_log():
+    session = "0123456789abcdef0123456789abcdef.fedcba9876543210fedcba9876543210"
+    line = formatted(
+        record(
+            '%s [01/Jan/2026:10:00:00 +0800] "%s" 200 45 "%s" "Mozilla/5.0"',
+            "127.0.0.1",
+            f"GET /api/history?embed=1&session={session}&x=1 HTTP/1.1",
+            f"http://127.0.0.1:8080/?session={session}",
+        )
+    )
+    assert session not in line and session[:32] not in line
+    assert "/api/history?embed=1&session=***&x=1" in line and "/?session=***" in line
+    cookies = formatted(record(f"Cookie: hotline_chat={session}; hotline_staff=t0ken-123456"))
+    assert cookies == "Cookie: hotline_chat=***; hotline_staff=***"

@@ -11,9 +11,10 @@ from types import SimpleNamespace
 
 import pytest
 from aiohttp import web
-from playwright.async_api import Page, WebSocketRoute, expect
+from playwright.async_api import Page, Route, WebSocketRoute, expect
 
 from actions.reply import Responder
+from bot import texts
 from bot.chat import ChatService
 from bot.dialogue.core import DialogueCore
 from bot.storage.conversations import DbStateStore
@@ -225,17 +226,68 @@ async def test_resends_after_a_dropped_connection_and_shows_answers_once(browser
     await page.context.close()
 
 
+async def refuse(ws: WebSocketRoute) -> None:
+    await ws.close()
+
+
 async def test_falls_back_to_http_when_websocket_is_blocked(browser, base_url):
     page = await new_page(browser, viewport={"width": 800, "height": 700})
-
-    async def refuse(ws: WebSocketRoute) -> None:
-        await ws.close()
-
     await page.route_web_socket("**/ws*", refuse)
     await page.goto(base_url + "/")
     await greeted(page)
     await ask(page, QUESTION)
     await expect(page.locator(".row.bot .sources").last).to_contain_text("行政复议法")
+    # Without its cookie the page's kept session brings the conversation back.
+    await page.context.clear_cookies()
+    await page.reload()
+    await expect(page.locator(MINE, has_text=QUESTION)).to_have_count(1)
+    await page.context.close()
+
+
+async def test_the_session_never_travels_in_a_url(browser, base_url):
+    """URLs reach access logs and proxies: the session goes in a cookie, header or frame."""
+    page = await new_page(browser, viewport={"width": 800, "height": 700})
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    page.on("websocket", lambda ws: urls.append(ws.url))
+    await page.goto(base_url + "/")
+    await greeted(page)
+    await ask(page, QUESTION)
+    await page.reload()
+    await expect(page.locator(MINE, has_text=QUESTION)).to_have_count(1)
+    # A frame on another site may get no cookie: the first frame on the socket carries it.
+    await page.context.clear_cookies()
+    await page.reload()
+    await expect(page.locator(MINE, has_text=QUESTION)).to_have_count(1)
+    await expect(page.locator(BOT, has_text=GREETING)).to_have_count(1)
+    assert any("/ws" in url for url in urls)
+    assert not [url for url in urls if "session" in url]
+    await page.context.close()
+
+
+async def test_too_many_messages_shows_the_servers_words(browser, base_url):
+    page = await new_page(browser, viewport={"width": 800, "height": 700})
+    await page.route_web_socket("**/ws*", refuse)
+    calls = 0
+
+    async def limited(route: Route) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:  # the greeting goes through
+            await route.continue_()
+            return
+        body = {"type": "error", "in_reply_to": None, "text": texts.WEB_SLOW_DOWN}
+        await route.fulfill(status=429, json=body, headers={"Retry-After": "5"})
+
+    await page.route("**/api/message", limited)
+    await page.goto(base_url + "/")
+    await greeted(page)
+    await page.locator("#text").fill(QUESTION)
+    await page.locator("#text").press("Enter")
+    notice = page.locator(".row.notice .bubble").last
+    await expect(notice).to_contain_text("发得有点快")
+    await expect(notice.locator("a.tel", has_text="110")).to_have_count(1)
+    await expect(page.locator(".row.me.failed")).to_have_count(1)
     await page.context.close()
 
 

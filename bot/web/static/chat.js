@@ -9,7 +9,7 @@
 
   var SESSION_KEY = "hotline.session";
   var LARGE_KEY = "hotline.large";
-  var SESSION_RE = /^[0-9a-f]{32}$/;
+  var SESSION_RE = /^[0-9a-f]{32}\.[0-9a-f]{32}$/; // made and signed by the server
   var START_ID = "start"; // one per session: the server answers a repeated start once
   var ANSWER_TIMEOUT = 60000; // no answer this long on an open socket: reconnect
   var WS_FAILURES_BEFORE_HTTP = 2;
@@ -56,6 +56,9 @@
     } catch (e) { /* private mode: the cookie still keeps the session */ }
   }
 
+  // The server keeps the session in an HttpOnly cookie. A frame on a bureau's site may
+  // not get that cookie back, so the page keeps the id too and sends it in a header or
+  // the socket's first frame: never in a URL, which access logs and proxies record.
   var session = load(SESSION_KEY);
   if (!session || !SESSION_RE.test(session)) session = null;
 
@@ -82,8 +85,9 @@
     return "w" + Date.now().toString(36) + "-" + counter + "-" + random;
   }
 
-  function withSession(path) {
-    return session ? path + (path.indexOf("?") < 0 ? "?" : "&") + "session=" + session : path;
+  function sessionHeaders(headers) {
+    if (session) headers["X-Chat-Session"] = session;
+    return headers;
   }
 
   // ---- rendering ----
@@ -141,7 +145,7 @@
     var bubble = document.createElement("div");
     bubble.className = "bubble";
     bubble.appendChild(srLabel(TEXT.notice));
-    bubble.appendChild(document.createTextNode(text));
+    setDialable(bubble, text); // e.g. "slow down; if urgent call 110"
     div.appendChild(bubble);
     return div;
   }
@@ -441,7 +445,7 @@
     clearTimeout(retryTimer);
     retryTimer = null;
     if (ws || typeof WebSocket === "undefined") return;
-    var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + withSession("/ws");
+    var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws";
     var socket;
     try {
       socket = new WebSocket(url);
@@ -451,6 +455,7 @@
     }
     ws = socket;
     var greeted = false; // a socket that closes before its hello counts as a failure
+    var resumed = false; // the kept session was offered on this socket (or not needed)
     socket.onmessage = function (event) {
       if (socket !== ws) return;
       var data;
@@ -458,6 +463,13 @@
       if (!data || typeof data !== "object") return;
       if (data.type === "hello") {
         greeted = true;
+        if (!resumed && session && data.session !== session) {
+          // The cookie did not come: ask for the kept session; another hello follows.
+          resumed = true;
+          socket.send(JSON.stringify({ type: "resume", session: session }));
+          return;
+        }
+        resumed = true;
         wsOpen = true;
         wsEverOpened = true;
         wsFailures = 0;
@@ -534,7 +546,7 @@
       httpFlush();
       return;
     }
-    fetch(withSession("/api/history"), { credentials: "same-origin" })
+    fetch("/api/history", { credentials: "same-origin", headers: sessionHeaders({}) })
       .then(function (res) {
         if (!res.ok) throw new Error(String(res.status));
         return res.json();
@@ -559,14 +571,21 @@
       ? { id: message.id, payload: message.payload }
       : { id: message.id, text: message.type === "start" ? "/start" : message.text };
     httpBusy = true;
-    fetch(withSession(url), {
+    fetch(url, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json" },
+      headers: sessionHeaders({ "Content-Type": "application/json" }),
       body: JSON.stringify(body),
     })
       .then(function (res) {
         if (res.status === 413) return { type: "error", in_reply_to: message.id, text: TEXT.tooLong };
+        if (res.status === 429) {
+          // Too many messages: the server's own words say to wait (and whom to call).
+          return res.json().catch(function () { return {}; }).then(function (data) {
+            var text = data && typeof data.text === "string" ? data.text : TEXT.failed;
+            return { type: "error", in_reply_to: message.id, text: text };
+          });
+        }
         if (res.status >= 400 && res.status < 500) {
           return { type: "error", in_reply_to: message.id, text: TEXT.failed };
         }
