@@ -2,7 +2,7 @@
 
 Citizens write to the bot through a fake Telegram while something breaks:
 - `bot-kill`: the bot is killed with SIGKILL in the middle, then started again;
-- `rasa`: Rasa is killed and comes back a little later (answers go on degraded,
+- `rasa`: Rasa is killed and its supervisor starts it again (answers go on degraded,
   then recover, and the bot logs both);
 - `telegram`: the Bot API answers 429 and 5xx for a minute;
 - `postgres`: the bot runs on PostgreSQL, which is stopped (immediate mode, as a
@@ -51,7 +51,7 @@ FAULTS = ("bot-kill", "rasa", "telegram", "postgres", "disk-full")
 CHATS = 40
 HOW = {
     "bot-kill": "the bot killed with SIGKILL under load, then started again",
-    "rasa": "Rasa killed under load and started again a while later",
+    "rasa": "Rasa killed with SIGKILL under load and restarted by its supervisor",
     "telegram": "the Bot API answering 429 for 30 s, then 502 for 30 s",
     "postgres": "the bot on PostgreSQL, stopped (immediate mode) for 15 s under load",
     "disk-full": "the SQLite file's filesystem filled up for 20 s under load, then freed",
@@ -178,10 +178,10 @@ async def rasa_restart(settings: Settings, model: Path, corpus: list[str], secon
             await asyncio.sleep(seconds / 3)
             os.kill(rasa.pid or 0, signal.SIGKILL)
             say(f"  Rasa killed after {load.sent} messages")
-            await asyncio.sleep(seconds / 3)
-            again = RasaServer(settings, model, port=rasa.port)
-            again.token = rasa.token  # the bot keeps the URL and token it was given
-            await again.start()
+            # Its supervisor starts it again on the same URL with the same token.
+            async with asyncio.timeout(settings.rasa_startup_timeout + rasa.restart_cap):
+                while rasa.restarts == 0:  # noqa: ASYNC110 (counted by the supervisor's task)
+                    await asyncio.sleep(0.5)
             say("  Rasa back")
             await asyncio.sleep(seconds / 3)
             try:
@@ -190,7 +190,7 @@ async def rasa_restart(settings: Settings, model: Path, corpus: list[str], secon
                 url = sqlite_url(workdir)
                 return await wind_up("rasa", load, driving, bot, fake, url, said, lines)
             finally:
-                await again.stop()
+                await rasa.stop()
 
 
 async def telegram_errors(rasa: RasaServer, corpus: list[str], seconds: float) -> bool:
