@@ -15,7 +15,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from bot import texts
 from bot.chat import ChatService, Inbound, Kind, Outcome, reply_to_json
 from bot.types import Reply
-from bot.web import console
+from bot.web import console, proxy
 from bot.web.headers import SecurityHeaders
 from bot.web.limits import ChatLimits
 from bot.web.sessions import SessionIds, conversation_key, load_secret
@@ -188,7 +188,7 @@ class WebDeliverer:
 async def index(request: web.Request) -> web.StreamResponse:
     """The chat page; it also starts the anonymous session."""
     response = web.FileResponse(STATIC / "index.html")
-    keep_session(response, _session(request), request.secure)
+    keep_session(response, _session(request), proxy.is_https(request))
     return response
 
 
@@ -225,7 +225,7 @@ async def _post(request: web.Request, kind: str) -> web.Response:
                                  headers=retry)  # fmt: skip
     outcome = await _chat(request).handle(inbound)
     response = web.json_response(_outcome_json(outcome, body.get("id")))
-    keep_session(response, session, request.secure)
+    keep_session(response, session, proxy.is_https(request))
     return response
 
 
@@ -245,7 +245,7 @@ async def history(request: web.Request) -> web.Response:
     response = web.json_response(
         {"session": session, "history": await _history(_chat(request), session)}
     )
-    keep_session(response, session, request.secure)
+    keep_session(response, session, proxy.is_https(request))
     return response
 
 
@@ -289,7 +289,7 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
         raise web.HTTPForbidden(text="cross-origin WebSocket refused")
     window = _Window(request, _session(request))
     ws = window.ws
-    keep_session(ws, window.session, request.secure)
+    keep_session(ws, window.session, proxy.is_https(request))
     await ws.prepare(request)
     request.app[SOCKETS].add(ws)
     window.open()
@@ -366,6 +366,7 @@ def create_app(services: Services, telegram: TelegramChannel | None = None) -> w
             getattr(settings, "chat_session_key_file", None),
         )
     )
+    proxy.install(app, settings)
     app[LIMITS] = ChatLimits.from_settings(settings)
     app[SOCKETS] = weakref.WeakSet()
     app[WINDOWS] = {}

@@ -192,8 +192,8 @@ def add_routes(app: web.Application, services: Services) -> None:
     app[auth.STAFF_SERVICES] = services
     app[auth.GUESSES] = auth.Throttle()
     app[auth.SOCKETS] = auth.StaffSockets()
-    # Here rather than in create_app: the staff side is what needs it first (sign-in limits).
-    proxy.install(app, getattr(services, "settings", None))
+    if proxy.PROXY not in app:  # create_app installs it; a console-only app does here
+        proxy.install(app, getattr(services, "settings", None))
     app.middlewares.append(auth.staff_middleware)
     app.router.add_get("/staff", auth.home)
     app.router.add_get("/staff/", auth.home)

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
+from ipaddress import ip_address, ip_network
 
 from aiohttp import web
 
 from bot.settings import Settings
+from bot.web import proxy
 
 # Buckets kept per limit; the least recently used goes first. A bucket forgotten early
 # only gives that sender a fresh allowance, so the bound trades exactness for memory.
 MAX_KEYS = 10_000
 IPV6_PREFIX = 64  # one home or phone gets a whole /64: its addresses are one sender
-Network = IPv4Network | IPv6Network
-_SEPARATORS = re.compile(r"[\s,]+")
 
 
 class Bucket:
@@ -79,7 +77,6 @@ class ChatLimits:
 
     by_address: Limiter
     by_session: Limiter
-    trusted: tuple[Network, ...] = ()
 
     @classmethod
     def from_settings(
@@ -93,50 +90,17 @@ class ChatLimits:
         return cls(
             Limiter(value("chat_ip_per_minute"), int(value("chat_ip_burst")), clock),
             Limiter(value("chat_session_per_minute"), int(value("chat_session_burst")), clock),
-            trusted_networks(getattr(settings, "trusted_proxies", None)),
         )
 
     def check(self, request: web.Request, session: str) -> float:
         """Counts a message; seconds the sender must wait instead when over a limit."""
-        address = sender_key(client_address(request, self.trusted))
+        # Through a trusted proxy (TRUSTED_PROXIES), the address it names; see bot/web/proxy.py.
+        address = sender_key(proxy.client_address(request))
         wait = max(self.by_address.wait(address), self.by_session.wait(session))
         if wait == 0:
             self.by_address.take(address)
             self.by_session.take(session)
         return wait
-
-
-def trusted_networks(configured: str | Iterable[str] | None) -> tuple[Network, ...]:
-    """Proxy networks from a setting: a list, or one string of addresses and CIDRs."""
-    if not configured:
-        return ()
-    items = _SEPARATORS.split(configured) if isinstance(configured, str) else configured
-    return tuple(ip_network(str(item).strip(), strict=False) for item in items if item)
-
-
-def _within(address: str, networks: tuple[Network, ...]) -> bool:
-    try:
-        parsed = ip_address(address)
-    except ValueError:
-        return False
-    return any(parsed in network for network in networks)
-
-
-def client_address(request: web.Request, trusted: tuple[Network, ...]) -> str:
-    """The sender's address: the peer, or what a trusted proxy put in X-Forwarded-For.
-
-    Hops are read from the right, the end the proxies wrote; the first one not a
-    trusted proxy is the client. Anything further left came from the client itself.
-    """
-    peer = request.remote or ""
-    if not trusted or not _within(peer, trusted):
-        return peer
-    forwarded = ",".join(request.headers.getall("X-Forwarded-For", []))
-    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-    for hop in reversed(hops):
-        if not _within(hop, trusted):
-            return hop
-    return hops[0] if hops else peer
 
 
 def sender_key(address: str) -> str:

@@ -165,6 +165,21 @@ def test_the_session_cookie_is_http_only_and_reaches_a_frame_over_https():
     assert cookie["httponly"] and not cookie["secure"] and cookie["samesite"] == "Lax"
 
 
+async def test_the_session_cookie_is_secure_behind_a_trusted_https_proxy(answerer, tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'bot.db'}")
+    await migrate(engine)
+    sessions = sessionmaker(engine)
+    core = DialogueCore(TableNLU(TABLE), Responder(answerer), DbStateStore(sessions))
+    settings = SimpleNamespace(trusted_proxies=["127.0.0.1"], public_scheme=None)
+    app = create_app(SimpleNamespace(chat=ChatService(core, sessions), settings=settings))
+    async with TestClient(TestServer(app)) as client:
+        behind = await client.get("/", headers={"X-Forwarded-Proto": "https"})
+        assert "Secure" in behind.headers["Set-Cookie"].split("; ")
+        plain = await client.get("/")
+        assert "Secure" not in plain.headers["Set-Cookie"].split("; ")
+    await engine.dispose()
+
+
 def frozen(client: TestClient) -> None:
     """No time passes for the rate limits: what they allow does not depend on the machine."""
     limits = client.app[LIMITS]
