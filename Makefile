@@ -47,7 +47,7 @@ eval-cv: install    ## 3-fold cross-validated intent accuracy (rasa test nlu)
 	@$(PY) -m bot crossval --folds 3
 
 eval-danger: install ## the danger detector's recall and precision on its own test set
-	@$(PY) -m bot.nlu.danger_eval tests/data/danger_tune.jsonl tests/data/danger_tune_2.jsonl tests/data/danger_tune_3.jsonl tests/data/danger_test.jsonl
+	@$(PY) -m bot.nlu.danger_eval tests/data/danger_tune.jsonl tests/data/danger_tune_2.jsonl tests/data/danger_tune_3.jsonl tests/data/danger_tune_4.jsonl tests/data/danger_test.jsonl
 
 bench: train
 	@$(PY) bench/nlu.py

@@ -19,6 +19,16 @@ def test_the_tuning_sets_where_the_rules_and_threshold_were_chosen(name):
     assert result.precision >= 0.90
 
 
+def test_the_hardest_tuning_set_does_not_slip():
+    # Written last: indirect danger (farewells, veiled threats with a time) and 87 of its
+    # 100 safe messages near misses (violent words, past danger, anger, jokes). The detector
+    # does not yet reach the targets here; this holds where it stands so it cannot slip.
+    result = score(DATA / "danger_tune_4.jsonl")
+    assert result.n >= 100
+    assert result.recall >= 0.88
+    assert result.precision >= 0.85
+
+
 def test_the_test_split_is_large_enough_to_report():
     # Its recall and precision are reported by `make eval-danger`, never held here: a gate
     # on this split would make it one more set that choices are made on.
@@ -38,7 +48,14 @@ def test_the_command_needs_a_file():
 
 
 @pytest.mark.parametrize(
-    "name", ["danger_tune.jsonl", "danger_tune_2.jsonl", "danger_tune_3.jsonl", "danger_test.jsonl"]
+    "name",
+    [
+        "danger_tune.jsonl",
+        "danger_tune_2.jsonl",
+        "danger_tune_3.jsonl",
+        "danger_tune_4.jsonl",
+        "danger_test.jsonl",
+    ],
 )
 def test_both_kinds_are_in_each_split(name):
     rows = (DATA / name).read_text(encoding="utf-8").splitlines()
