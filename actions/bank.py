@@ -36,6 +36,8 @@ _FIGURES = re.compile(
 BEST_SHARE = 0.6
 TOP_TEXTS = 3
 ANSWER_WEIGHT = 0.5
+# Words the bank never uses count against a match (measured on the golden tuning split).
+UNSEEN_WORDS = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,12 +102,16 @@ def load_bank(folder: Path = BANK) -> dict[str, BankEntry]:
 class _Vectorizer:
     """TF-IDF (sublinear counts, unit length) kept as an inverted index: feature → rows."""
 
-    def __init__(self, documents: list[list[str]]) -> None:
+    def __init__(self, documents: list[list[str]], count_unseen: bool = False) -> None:
+        # With `count_unseen`, a query's features the bank never uses still count in its
+        # length, as the rarest: "产假多少天" is not like "仲裁多少天" when no entry says 产假.
+        self._count_unseen = count_unseen
         frequency: Counter[str] = Counter()
         for features in documents:
             frequency.update(set(features))
         total = len(documents)
         self._idf = {f: math.log((1 + total) / (1 + n)) + 1.0 for f, n in frequency.items()}
+        self._unseen = math.log(1 + total) + 1.0
         postings: dict[str, list[tuple[int, float]]] = {}
         for row, features in enumerate(documents):
             for feature, weight in self.weights(features).items():
@@ -118,10 +124,10 @@ class _Vectorizer:
 
     def weights(self, features: list[str]) -> dict[str, float]:
         """The unit-length TF-IDF weights of the known features."""
-        counts = Counter(f for f in features if f in self._idf)
-        raw = {f: (1.0 + math.log(c)) * self._idf[f] for f, c in counts.items()}
+        counts = Counter(f for f in features if self._count_unseen or f in self._idf)
+        raw = {f: (1.0 + math.log(c)) * self._idf.get(f, self._unseen) for f, c in counts.items()}
         norm = math.sqrt(sum(w * w for w in raw.values()))
-        return {f: w / norm for f, w in raw.items()} if norm else {}
+        return {f: w / norm for f, w in raw.items() if f in self._idf} if norm else {}
 
     def similarity(self, features: list[str]) -> np.ndarray:
         """Cosine of `features` with every document."""
@@ -147,7 +153,9 @@ class BankMatcher:
         self._owner: list[str] = [e.id for e in entries.values() for _ in e.texts]
         texts = [t for e in entries.values() for t in e.texts]
         self._chars = _Vectorizer([self._grams(t) for t in texts])
-        self._words = _Vectorizer([self._tokenizer.tokens(self._plain(t)) for t in texts])
+        self._words = _Vectorizer(
+            [self._tokenizer.tokens(self._plain(t)) for t in texts], count_unseen=UNSEEN_WORDS
+        )
         # An entry's answer names what it is about in words a citizen may use too.
         answers = [f"{e.question}{e.answer}" for e in entries.values()]
         self._answer_chars = _Vectorizer([self._grams(t) for t in answers])

@@ -1,4 +1,4 @@
-from actions.bank import BankMatcher, load_bank
+from actions.bank import BankEntry, BankMatcher, load_bank
 
 
 def test_the_bank_loads_every_entry_with_its_citations():
@@ -19,3 +19,21 @@ def test_an_entry_s_own_question_finds_it_within_its_service():
         m.entry.service == entry.service for m in matcher.match(entry.question, [entry.service])
     )
     assert matcher.match("", [entry.service]) == []
+
+
+def test_a_word_no_entry_uses_makes_a_question_less_like_every_entry():
+    bank = {
+        "other_labour.arbitration_days": BankEntry(
+            "other_labour.arbitration_days",
+            "other_labour",
+            "劳动仲裁多少天出结果",
+            ("仲裁一共多少天", "仲裁要多少天"),
+            "四十五日内。",
+            (),
+            "去。",
+        ),
+    }
+    matcher = BankMatcher(bank)
+    [(_, bare)] = matcher.scores("一共有多少天")
+    [(_, unknown)] = matcher.scores("产假一共有多少天")
+    assert unknown < bare * 0.9
