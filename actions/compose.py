@@ -101,9 +101,10 @@ class Composer:
         `lead` goes before the answer (a fallback says that it is one).
         """
         personal, deadline = self._deadline(entry, nlu, today)
-        room = FIRST_CHARS - len(texts.SHORT_NOTICE) - len(personal) - len(lead) - 3
+        named = lead or texts.ANSWERS.format(question=entry.question.rstrip("？?") + "？")
+        room = FIRST_CHARS - len(texts.SHORT_NOTICE) - len(personal) - len(named) - 3
         head, rest = first_sentences(entry.answer, room)
-        first = [lead, head] if lead else [head]
+        first = [lead, head] if lead else [named + head]
         if personal:
             first.append(personal)
         step = texts.NEXT_STEP + entry.next_step

@@ -343,6 +343,9 @@ WEB_MEDIA_NOT_SHOWN = "（工作人员发送了一个文件，网页聊天暂时
 DETAILS_BUTTON = "详细说明"
 SHORT_NOTICE = "（一般法律信息，不代替律师对您个案的意见）"
 NEXT_STEP = "下一步："
+# An answer names the question it answers: a "可以。" or "不能。" is never left to be read as
+# a verdict on a different question the citizen asked.
+ANSWERS = "关于“{question}”："
 CONDITIONS = "要注意："
 RELATED = "相关问题："
 CHOOSE_PROMPT = "您是想问下面哪一个？（点一下看详细说明；都不是的话可以换个说法再问）"

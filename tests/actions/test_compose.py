@@ -9,7 +9,10 @@ def test_every_entry_answers_first_within_a_phone_screen(answerer):
     for entry in answerer.bank.values():
         reply = answerer.composer.answer(entry)
         assert len(reply.text) <= FIRST_CHARS, entry.id
-        assert reply.text.startswith(first_sentences(entry.answer, FIRST_CHARS)[0]), entry.id
+        # The question it answers, then the answer's first sentence.
+        named = texts.ANSWERS.format(question=entry.question.rstrip("？?") + "？")
+        first = first_sentences(entry.answer, FIRST_CHARS)[0]
+        assert reply.text.startswith(named + first), entry.id
         assert len(reply.buttons) <= 4, entry.id
         assert reply.entry == entry.id
         assert reply.text.count(texts.SHORT_NOTICE) == 1
