@@ -124,7 +124,7 @@ async def test_a_hand_back_during_a_relayed_turn_survives_a_restart(parts, answe
     desk = service.desk
     desk.waiting.clear()
     desk.go_on.clear()
-    asked = second_call(monkeypatch, chat.dialogue, "hold")
+    asked = second_call(monkeypatch, service.conversations, "hold")
     # A question about a service: the turn changes the state (its topic) while relayed.
     turn = asyncio.create_task(say(chat, "复议要钱吗"))
     await desk.waiting.wait()  # the turn is relaying, its state not yet committed
