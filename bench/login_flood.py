@@ -46,6 +46,7 @@ from bot.accounts.store import Role  # noqa: E402
 from bot.chat import ChatService  # noqa: E402
 from bot.corpus.service import load_retriever  # noqa: E402
 from bot.dialogue.core import DialogueCore  # noqa: E402
+from bot.dialogue.state import Conversations  # noqa: E402
 from bot.nlu.client import NLUService  # noqa: E402
 from bot.nlu.danger_model import model as danger_model  # noqa: E402
 from bot.rasa.server import free_loopback_port  # noqa: E402
@@ -170,7 +171,9 @@ async def main(args: argparse.Namespace) -> None:
             await store.add_user(session, "op1", Role.OPERATOR, PASSWORD)
         answerer = Answerer(await load_retriever(settings, engine), Contacts())
         await asyncio.to_thread(danger_model)  # as the bot does before its first citizen
-        core = DialogueCore(NLUService(None), Responder(answerer), DbStateStore(sessions))
+        core = DialogueCore(
+            NLUService(None), Responder(answerer), Conversations(DbStateStore(sessions))
+        )
         services = SimpleNamespace(chat=ChatService(core, sessions), settings=settings,
                                    sessions=sessions, reader=sessions, handoff=None)  # fmt: skip
         try:

@@ -6,89 +6,30 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import privacy
 from bot.dialogue.core import DialogueCore
+from bot.handoff.service import HandoffService
 from bot.mask import mask, mask_json
+from bot.outbox import Outbox
 from bot.storage import messages as repo
 from bot.storage.conversations import deferred_states
 from bot.storage.db import checkpoint
 from bot.storage.models import Message
 from bot.storage.turns import Chosen, record_sent, record_turn
-from bot.types import Button, Reply, Turn
-
-if TYPE_CHECKING:
-    from bot.handoff.service import HandoffService
+from bot.types import Inbound, Kind, Outcome, Reply, Turn, reply_from_json, reply_to_json
 
 log = logging.getLogger(__name__)
 
 KNOWN_CONVERSATIONS = 10_000
-Kind = Literal["text", "button", "command", "media"]
 # Sends one reply on the channel; returns the channel's id of the sent message.
 Sender = Callable[[Reply], Awaitable[str | None]]
 # Delivers a whole turn at once.
-Ready = Callable[["Outcome"], Awaitable[None]]
-
-
-class Deliverer(Protocol):
-    """A channel's way to reach a citizen outside a turn (operator messages)."""
-
-    async def deliver(self, conversation: str, reply: Reply, sender: str | None) -> str | None:
-        """Send one message; returns the channel's id of it, if any."""
-
-    async def deliver_copy(self, conversation: str, source: dict[str, int], sender: str) -> bool:
-        """Copy an operator's photo or file; False when the channel cannot show it."""
-
-
-@dataclass(frozen=True, slots=True)
-class Inbound:
-    """One message from a citizen, as every channel hands it over."""
-
-    conversation: str
-    channel: str
-    # The channel's own id of this delivery; None when the channel has none.
-    external_id: str | None
-    kind: Kind
-    body: str
-    data: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What became of one inbound message."""
-
-    replies: list[Reply]
-    # It had been answered before: the channel must not send the replies again.
-    duplicate: bool
-    intent: str | None = None
-    topic: str | None = None
-
-
-def reply_to_json(reply: Reply, sender: str | None = None) -> dict[str, Any]:
-    """A reply as stored and as the web chat receives it."""
-    extra = {"sender": sender} if sender else {}
-    return {
-        **extra,
-        "text": reply.text,
-        "buttons": [{"label": b.label, "payload": b.payload} for b in reply.buttons],
-        "sources": list(reply.sources),
-        **({"details": reply.details} if reply.details else {}),
-        **({"entry": reply.entry} if reply.entry else {}),
-    }
-
-
-def reply_from_json(data: dict[str, Any]) -> Reply:
-    """The reverse of `reply_to_json`."""
-    buttons = tuple(Button(b["label"], b["payload"]) for b in data.get("buttons", ()))
-    sources = tuple(data.get("sources", ()))
-    return Reply(
-        data["text"], buttons, sources, details=data.get("details", ""), entry=data.get("entry")
-    )
+Ready = Callable[[Outcome], Awaitable[None]]
 
 
 def inbound_from_row(row: Message) -> Inbound:
@@ -129,44 +70,23 @@ class ChatService:
     storing to the last reply sent; different conversations run concurrently.
     """
 
-    def __init__(self, dialogue: DialogueCore, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        dialogue: DialogueCore,
+        sessions: async_sessionmaker[AsyncSession],
+        outbox: Outbox | None = None,
+        handoff: HandoffService | None = None,
+    ) -> None:
         self.dialogue = dialogue
         self._sessions = sessions
+        # Where the channels register to be reached outside a turn (operator messages).
+        self.outbox = outbox if outbox is not None else Outbox(sessions)
+        # Where a handed-over conversation's messages go; None: no handoffs here.
+        self.handoff = handoff
         # Conversations known to have their row, so storing a message needs no look-up.
         self._known: OrderedDict[str, None] = OrderedDict()
         # Rows stored by `accept` whose turn has not started yet.
         self._fresh: dict[tuple[str, str], Message] = {}
-        self.handoff: HandoffService | None = None
-        self._deliverers: dict[str, Deliverer] = {}
-
-    def register(self, channel: str, deliverer: Deliverer) -> None:
-        """Let `push` reach the citizens of a channel."""
-        self._deliverers[channel] = deliverer
-
-    async def push(
-        self,
-        conversation: str,
-        text: str,
-        *,
-        sender: str | None = None,
-        buttons: tuple[Button, ...] = (),
-    ) -> None:
-        """Send a message that answers no inbound one (an operator's, a rating request)."""
-        channel = conversation.split(":", 1)[0]
-        channel = {"tg": "telegram"}.get(channel, channel)
-        reply = Reply(text, buttons)
-        deliverer = self._deliverers.get(channel)
-        ref = await deliverer.deliver(conversation, reply, sender) if deliverer else None
-        async with self._sessions() as session:
-            kind = "operator" if sender else "notice"
-            repo.add_pushed(session, conversation, channel, kind, reply_to_json(reply, sender), ref)
-            await session.commit()
-
-    async def push_media(self, conversation: str, source: dict[str, int], sender: str) -> bool:
-        """Copy an operator's photo or file to the citizen, if the channel can show it."""
-        channel = conversation.split(":", 1)[0]
-        deliverer = self._deliverers.get({"tg": "telegram"}.get(channel, channel))
-        return deliverer is not None and await deliverer.deliver_copy(conversation, source, sender)
 
     async def accept(self, inbound: Inbound) -> bool:
         """Store a message before anything else happens to it; False if it was stored before."""

@@ -1,4 +1,8 @@
-"""Start-up shared by every command that needs the model: settings, Rasa, the NLU client."""
+"""Start-up shared by every command that needs the model: settings, Rasa, the NLU client.
+
+`services` is the composition root: the one place that builds the services and hands
+each its collaborators.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ import contextlib
 import logging
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
 from typing import TypeVar
 
 import aiohttp
@@ -19,35 +22,21 @@ from bot.accounts.store import Role, has_active
 from bot.chat import ChatService
 from bot.corpus.service import load_retriever
 from bot.dialogue.core import DialogueCore
+from bot.dialogue.state import Conversations
 from bot.handoff.config import build_handoff
-from bot.handoff.service import HandoffService
 from bot.nlu.calibrate import load_decision
 from bot.nlu.client import NLUService, RasaClient
 from bot.nlu.danger_model import model as danger_model
+from bot.outbox import Outbox
 from bot.rasa.server import RasaServer
 from bot.rasa.training import model_path, train
+from bot.services import Services
 from bot.settings import Settings
 from bot.storage.conversations import DbStateStore
 from bot.storage.db import close, make_engine, make_reader, sessionmaker
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-@dataclass
-class Services:
-    """What a running bot is made of; built once and passed down."""
-
-    settings: Settings
-    nlu: NLUService
-    dialogue: DialogueCore
-    chat: ChatService
-    handoff: HandoffService
-    sessions: async_sessionmaker[AsyncSession]
-    rasa: RasaServer | None
-    http: aiohttp.ClientSession
-    # Statistics read here, several queries at once (bot.storage.db.make_reader).
-    reader: async_sessionmaker[AsyncSession]
 
 
 @contextlib.asynccontextmanager
@@ -82,12 +71,17 @@ async def services(settings: Settings) -> AsyncIterator[Services]:
         reader = make_reader(settings.database_url, engine)
         if reader is not engine:
             stack.push_async_callback(reader.dispose)
-        handoff = build_handoff(settings, sessions)
-        handoff.web_desk = await _web_desk(settings, sessions)
+        # Built first and shared: the outbox (channels register with it, operators'
+        # messages leave through it) and the one owner of the conversation states.
+        outbox = Outbox(sessions)
+        conversations = Conversations(DbStateStore(sessions))
+        web_desk = await _web_desk(settings, sessions)
+        handoff = build_handoff(
+            settings, sessions, outbox=outbox, conversations=conversations, web_desk=web_desk
+        )
         responder = Responder(answerer, retention_days=settings.privacy_retention_days)
-        dialogue = DialogueCore(nlu, responder, DbStateStore(sessions), handoff)
-        chat = ChatService(dialogue, sessions)
-        chat.handoff, handoff.outbox = handoff, chat
+        dialogue = DialogueCore(nlu, responder, conversations, handoff)
+        chat = ChatService(dialogue, sessions, outbox, handoff)
         yield Services(
             settings, nlu, dialogue, chat, handoff, sessions, rasa, http, sessionmaker(reader)
         )

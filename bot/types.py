@@ -1,12 +1,16 @@
-"""Plain types shared by channels, the dialogue core and the actions."""
+"""Plain types shared by channels, the chat service, the dialogue core, handoffs and actions."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any, Literal
 
 from bot.nlu.danger import Danger
 from bot.nlu.situation import Situation
+
+Kind = Literal["text", "button", "command", "media"]
 
 
 class Topic(StrEnum):
@@ -95,3 +99,73 @@ class Turn:
     relay: bool = False
     # The citizen confirmed /forget: their data goes once the replies are sent.
     forget: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One message from a citizen, as every channel hands it over."""
+
+    conversation: str
+    channel: str
+    # The channel's own id of this delivery; None when the channel has none.
+    external_id: str | None
+    kind: Kind
+    body: str
+    data: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one inbound message."""
+
+    replies: list[Reply]
+    # It had been answered before: the channel must not send the replies again.
+    duplicate: bool
+    intent: str | None = None
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class ConversationState:
+    """Current topic, an open guided form and its answers, the district, who holds it."""
+
+    topic: str | None = None
+    form: str | None = None
+    form_state: dict[str, Any] = field(default_factory=dict)
+    district: str | None = None
+    # The operator's display name once one has claimed the conversation.
+    human: str | None = None
+    # The open handoff (queued or claimed): the bot then says nothing itself.
+    handoff: int | None = None
+    # Short flows between turns: the handoff intake, the rating, missed-turn counts.
+    flow: dict[str, Any] = field(default_factory=dict)
+
+    def with_(self, **changes: Any) -> ConversationState:
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+
+# A change of a conversation's state made between its turns (an operator claims, closes…).
+StateChange = Callable[[ConversationState], ConversationState]
+
+
+def reply_to_json(reply: Reply, sender: str | None = None) -> dict[str, Any]:
+    """A reply as stored and as the web chat receives it."""
+    extra = {"sender": sender} if sender else {}
+    return {
+        **extra,
+        "text": reply.text,
+        "buttons": [{"label": b.label, "payload": b.payload} for b in reply.buttons],
+        "sources": list(reply.sources),
+        **({"details": reply.details} if reply.details else {}),
+        **({"entry": reply.entry} if reply.entry else {}),
+    }
+
+
+def reply_from_json(data: dict[str, Any]) -> Reply:
+    """The reverse of `reply_to_json`."""
+    buttons = tuple(Button(b["label"], b["payload"]) for b in data.get("buttons", ()))
+    sources = tuple(data.get("sources", ()))
+    return Reply(
+        data["text"], buttons, sources, details=data.get("details", ""), entry=data.get("entry")
+    )

@@ -8,12 +8,11 @@ from typing import Any
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 
-from bot.chat import Inbound
 from bot.handoff import staff_texts as staff
 from bot.handoff.operator import OperatorActions, Result
 from bot.handoff.service import HandoffService
 from bot.storage.models import Handoff
-from bot.types import Button
+from bot.types import Button, Inbound
 
 log = logging.getLogger(__name__)
 

@@ -23,12 +23,12 @@ from bot.channels.operators import OperatorRouter, TelegramDesk
 from bot.channels.ordered import OrderedDispatch
 from bot.channels.telegram_format import LIMIT, expanded, keyboard, render
 from bot.channels.telegram_http import AiohttpRequest
-from bot.chat import ChatService, Inbound
+from bot.chat import ChatService
 from bot.handoff.operator import OperatorActions
 from bot.handoff.sweep import sweep
 from bot.settings import Settings
 from bot.storage.db import describe_failure
-from bot.types import Reply
+from bot.types import Inbound, Reply
 
 log = logging.getLogger(__name__)
 
@@ -199,11 +199,12 @@ class TelegramChannel:
         await self.application.start()
         bot = self.application.bot
         await bot.set_my_commands([BotCommand(c, d) for c, d in texts.TELEGRAM_COMMANDS.items()])
-        self.chat.register(CHANNEL, self)
+        self.chat.outbox.register(CHANNEL, self)
         handoff = self.chat.handoff
         if handoff is not None and self._operators_chat is not None:
             desk = TelegramDesk(bot, self._operators_chat, self._managers, handoff)
-            handoff.desk = desk
+            # The one late-bound collaborator: the desk posts through the started bot.
+            handoff.attach_desk(desk)
             self.operators = OperatorRouter(desk, OperatorActions(handoff))
             jobs = self.application.job_queue
             if jobs is not None:

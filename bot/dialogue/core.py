@@ -11,11 +11,10 @@ from actions.reply import MAIN_MENU, Responder
 from bot import texts
 from bot.dialogue import safety
 from bot.dialogue.handoff_flow import HandoffFlow
-from bot.dialogue.state import ConversationState, MemoryStateStore, StateStore
-from bot.handoff.service import HandoffService, StateChange
+from bot.dialogue.state import Conversations
+from bot.handoff.service import HandoffService
 from bot.nlu.client import NLUService
-from bot.serial import KeyedLock
-from bot.types import Button, NLUResult, Reply, Topic, Turn
+from bot.types import Button, ConversationState, NLUResult, Reply, StateChange, Topic, Turn
 
 log = logging.getLogger(__name__)
 
@@ -57,16 +56,14 @@ class DialogueCore:
         self,
         nlu: NLUService,
         responder: Responder,
-        states: StateStore | None = None,
+        conversations: Conversations | None = None,
         handoff: HandoffService | None = None,
     ) -> None:
         self._nlu = nlu
         self._responder = responder
-        self._states = states or MemoryStateStore()
-        self._serial = KeyedLock()
+        # Shared with the handoff service, which changes states under the same locks.
+        self._states = conversations if conversations is not None else Conversations()
         self._handoff = HandoffFlow(handoff) if handoff is not None else None
-        if handoff is not None:
-            handoff.states = self
 
     def prefetch(self, text: str) -> None:
         """Let the NLU start on a text before its turn comes (while it is being stored)."""
@@ -75,25 +72,16 @@ class DialogueCore:
             prefetch(text)
 
     def hold(self, conversation: str) -> AbstractAsyncContextManager[None]:
-        """Hold a conversation: its turns and state changes wait until the block ends.
-
-        The holder may run them itself. The chat service holds a conversation until a
-        turn's state is committed, so no turn overwrites an operator's change with the
-        state it read before it.
-        """
-        return self._serial.hold(conversation)
+        """Hold a conversation: its turns and state changes wait until the block ends."""
+        return self._states.hold(conversation)
 
     async def update_state(self, conversation: str, change: StateChange) -> None:
         """Change a conversation's state between its turns (operators claim, close…)."""
-        async with self._serial.hold(conversation):
-            state = await self._states.get(conversation)
-            await self._states.put(conversation, change(state))
+        await self._states.update_state(conversation, change)
 
     def forget_state(self, conversation: str) -> None:
         """Drop a cached state whose write failed, so the stored one is read again."""
-        forget = getattr(self._states, "forget", None)
-        if forget is not None:
-            forget(conversation)
+        self._states.forget(conversation)
 
     async def state(self, conversation: str) -> ConversationState:
         """The conversation's current state."""
@@ -101,7 +89,7 @@ class DialogueCore:
 
     async def handle_text(self, text: str, conversation: str = "anonymous") -> Turn:
         """The turn for one free-text message."""
-        async with self._serial.hold(conversation):
+        async with self._states.hold(conversation):
             state = await self._states.get(conversation)
             nlu = await self._nlu.understand(text)
             state = self._remember(state, nlu)
@@ -131,7 +119,7 @@ class DialogueCore:
 
     async def handle_button(self, payload: str, conversation: str = "anonymous") -> Turn:
         """The turn for a button press (its payload, e.g. `intent:legal_aid_apply`)."""
-        async with self._serial.hold(conversation):
+        async with self._states.hold(conversation):
             state = await self._states.get(conversation)
             nlu = await self._nlu.understand("")
             replies: list[Reply]
@@ -176,7 +164,7 @@ class DialogueCore:
 
     async def handle_command(self, command: str, conversation: str = "anonymous") -> Turn:
         """The turn for a channel command: `start`, `help` or `menu`; others get help."""
-        async with self._serial.hold(conversation):
+        async with self._states.hold(conversation):
             state = await self._states.get(conversation)
             nlu = await self._nlu.understand("")
             if state.handoff is not None:
@@ -201,7 +189,7 @@ class DialogueCore:
 
     async def handle_media(self, conversation: str = "anonymous") -> Turn:
         """The turn for a photo, voice message, file or other non-text message."""
-        async with self._serial.hold(conversation):
+        async with self._states.hold(conversation):
             state = await self._states.get(conversation)
         nlu = await self._nlu.understand("")
         if state.handoff is not None:

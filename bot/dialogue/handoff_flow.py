@@ -6,9 +6,8 @@ import re
 from typing import Any
 
 from bot import texts
-from bot.dialogue.state import ConversationState
 from bot.handoff.service import HandoffService, Request
-from bot.types import Button, NLUResult, Reply
+from bot.types import Button, ConversationState, NLUResult, Reply
 
 _PHONE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9}|0\d{2,3}\d{7,8})$")
 _YES = re.compile(

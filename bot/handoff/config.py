@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, SystemClock
 from bot.handoff.hours import OfficeHours
+from bot.handoff.ports import ConversationStates, Outbox
 from bot.handoff.service import HandoffConfig, HandoffService
 from bot.settings import Settings
 
@@ -31,7 +32,13 @@ def load_canned(path: Path) -> dict[str, str]:
 
 
 def build_handoff(
-    settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Clock | None = None
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock | None = None,
+    *,
+    outbox: Outbox | None = None,
+    conversations: ConversationStates | None = None,
+    web_desk: bool = False,
 ) -> HandoffService:
     """The handoff service with the configured operators, hours and waiting rules."""
     config = HandoffConfig(
@@ -44,4 +51,7 @@ def build_handoff(
         callback_desk=settings.callback_desk,
     )
     hours = OfficeHours(settings.office_hours, settings.office_timezone)
-    return HandoffService(config, sessions, clock or SystemClock(), hours)
+    return HandoffService(
+        config, sessions, clock or SystemClock(), hours,
+        outbox=outbox, conversations=conversations, web_desk=web_desk,
+    )  # fmt: skip

@@ -10,12 +10,11 @@ from typing import Any
 
 from bot import texts
 from bot.accounts.store import audit
-from bot.dialogue.state import ConversationState
 from bot.handoff import staff_texts as staff
 from bot.handoff.service import HandoffService, rating_buttons
 from bot.storage import handoffs as repo
 from bot.storage.models import Handoff
-from bot.types import Button
+from bot.types import Button, ConversationState
 
 log = logging.getLogger(__name__)
 # Operator actions that change who holds a citizen's conversation go to the audit log.
@@ -250,7 +249,7 @@ class OperatorActions:
 
         No turn runs in between, so the stored state never keeps a handoff closed meanwhile.
         """
-        states = self.service.states
+        states = self.service.conversations
         if states is None:
             yield
             return
@@ -303,14 +302,14 @@ class OperatorActions:
             await repo.touch(session, row.id, **values)
 
     async def _set_human(self, row: Handoff, label: str | None) -> None:
-        states = self.service.states
+        states = self.service.conversations
         if states is not None:
             await states.update_state(
                 row.conversation_id, lambda s: s.with_(human=label, handoff=row.id)
             )
 
     async def _release(self, row: Handoff, *, rate: bool) -> None:
-        states = self.service.states
+        states = self.service.conversations
         if states is None:
             return
 

@@ -1,13 +1,13 @@
-"""What the handoff service needs from the channels, as plain interfaces."""
+"""What the handoff service needs from the rest of the bot, as plain interfaces."""
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Protocol
 
-from bot.types import Button
+from bot.types import Button, Inbound, StateChange
 
 if TYPE_CHECKING:
-    from bot.chat import Inbound
     from bot.storage.models import Handoff
 
 
@@ -44,3 +44,13 @@ class Outbox(Protocol):
 
     async def push_media(self, conversation: str, source: dict[str, int], sender: str) -> bool:
         """Copy an operator's photo or file to the citizen; False if the channel cannot."""
+
+
+class ConversationStates(Protocol):
+    """The one owner of the citizens' conversation states (bot.dialogue.state.Conversations)."""
+
+    def hold(self, conversation: str) -> AbstractAsyncContextManager[None]:
+        """Hold a conversation: its turns and other state changes wait until the block ends."""
+
+    async def update_state(self, conversation: str, change: StateChange) -> None:
+        """Change a conversation's state between its turns."""

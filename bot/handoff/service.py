@@ -7,42 +7,26 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
 from bot.clock import Clock
-from bot.dialogue.state import ConversationState
 from bot.handoff import staff_texts as staff
 from bot.handoff.hours import DayKind, OfficeHours, Status
-from bot.handoff.ports import Desk, Outbox
+from bot.handoff.ports import ConversationStates, Desk, Outbox
 from bot.mask import mask
 from bot.serial import KeyedLock
 from bot.storage import handoffs as repo
 from bot.storage import messages as messages_repo
 from bot.storage.models import Handoff
-from bot.types import Button, Reply, Topic
-
-if TYPE_CHECKING:
-    from bot.chat import Inbound
+from bot.types import Button, Inbound, Reply, Topic
 
 log = logging.getLogger(__name__)
 
-StateChange = Callable[[ConversationState], ConversationState]
 SUMMARY_MESSAGES = 8
-
-
-class ConversationStates(Protocol):
-    """The one owner of the citizens' conversation states (the dialogue core)."""
-
-    def hold(self, conversation: str) -> AbstractAsyncContextManager[None]:
-        """Hold a conversation: its turns and other state changes wait until the block ends."""
-
-    async def update_state(self, conversation: str, change: StateChange) -> None:
-        """Change a conversation's state between its turns."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +65,12 @@ def rating_buttons(handoff_id: int) -> tuple[Button, ...]:
 
 
 class HandoffService:
-    """The one place handoff rules live; Telegram group and web console both call it."""
+    """The one place handoff rules live; Telegram group and web console both call it.
+
+    Its collaborators come in at construction: `outbox` reaches citizens outside a turn,
+    `conversations` owns their states (shared with the dialogue core). Only the Telegram
+    desk comes later, through `attach_desk`: it needs the Bot API logged in.
+    """
 
     def __init__(
         self,
@@ -89,15 +78,19 @@ class HandoffService:
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
         hours: OfficeHours,
+        *,
+        outbox: Outbox | None = None,
+        conversations: ConversationStates | None = None,
+        web_desk: bool = False,
     ) -> None:
         self.config = config
         self._sessions = sessions
         self.clock = clock
         self.hours = hours
-        self.desk: Desk | None = None
-        self.outbox: Outbox | None = None
-        self.states: ConversationStates | None = None
-        self.web_desk = False  # operators also answer from the web console
+        self.outbox = outbox
+        self.conversations = conversations
+        self.web_desk = web_desk  # operators also answer from the web console
+        self._desk: Desk | None = None
         self._ticket_lock = asyncio.Lock()
         # One announcement of a handoff at a time: two would open two topics.
         self._announcing = KeyedLock()
@@ -107,6 +100,19 @@ class HandoffService:
     def sessions(self) -> async_sessionmaker[AsyncSession]:
         """The database sessions the service works with."""
         return self._sessions
+
+    @property
+    def desk(self) -> Desk | None:
+        """The operators' Telegram group, once attached; None without one."""
+        return self._desk
+
+    def attach_desk(self, desk: Desk | None) -> None:
+        """Attach the operators' Telegram group (None: none), the one collaborator bound late.
+
+        The Telegram channel calls it once its bot has logged in: the desk posts through
+        the started Bot API, and before that handoffs wait as if no group were reachable.
+        """
+        self._desk = desk
 
     # ------------------------------------------------------------ live views
 

@@ -12,10 +12,10 @@ from typing import cast
 from sqlalchemy import Table, bindparam
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.dialogue.state import ConversationState
 from bot.mask import mask, mask_json
 from bot.nlu.situation import district_named
 from bot.storage.models import Conversation
+from bot.types import ConversationState
 
 _CONVERSATIONS = cast(Table, Conversation.__table__)
 # Built once; its SET clause is the columns named in the parameters.

@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.dialogue.state import ConversationState
 from bot.storage import messages as repo
 from bot.storage.conversations import save_state
 from bot.storage.db import describe_failure
 from bot.storage.models import Message
+from bot.types import ConversationState
 
 log = logging.getLogger(__name__)
 

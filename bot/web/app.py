@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from bot import texts
-from bot.chat import ChatService, Inbound, Kind, Outcome, reply_to_json
-from bot.types import Reply
+from bot.chat import ChatService
+from bot.types import Inbound, Kind, Outcome, Reply, reply_to_json
 from bot.web import console, proxy
 from bot.web.headers import SecurityHeaders
 from bot.web.limits import ChatLimits
@@ -23,7 +23,7 @@ from bot.web.stats_api import add_routes
 
 if TYPE_CHECKING:
     from bot.channels.telegram import TelegramChannel
-    from bot.runtime import Services
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -370,7 +370,7 @@ def create_app(services: Services, telegram: TelegramChannel | None = None) -> w
     app[LIMITS] = ChatLimits.from_settings(settings)
     app[SOCKETS] = weakref.WeakSet()
     app[WINDOWS] = {}
-    services.chat.register(CHANNEL, WebDeliverer(app[WINDOWS]))
+    services.chat.outbox.register(CHANNEL, WebDeliverer(app[WINDOWS]))
     app.on_shutdown.append(_close_sockets)
     ancestors = getattr(settings, "chat_frame_ancestors", "*")
     app.on_response_prepare.append(SecurityHeaders(STATIC / "index.html", ancestors))

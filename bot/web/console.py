@@ -19,7 +19,7 @@ from bot.web import staff as auth
 from bot.web.staff import client_ip, render, require, service_name, sessions, signed_in
 
 if TYPE_CHECKING:
-    from bot.runtime import Services
+    from bot.services import Services
 
 PERIODS = (("today", "今天"), ("7d", "最近 7 天"), ("30d", "最近 30 天"))
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")

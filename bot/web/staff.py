@@ -23,7 +23,7 @@ from bot.types import Topic
 from bot.web import proxy
 
 if TYPE_CHECKING:
-    from bot.runtime import Services
+    from bot.services import Services
 
 COOKIE = "hotline_staff"
 LOGIN_COOKIE = "hotline_login"

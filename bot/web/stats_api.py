@@ -13,7 +13,7 @@ from bot.stats.openapi import document
 from bot.stats.period import PeriodError, parse_period
 
 if TYPE_CHECKING:
-    from bot.runtime import Services
+    from bot.services import Services
 
 CHANNELS = ("telegram", "web")
 MAX_DISTRICT = 32

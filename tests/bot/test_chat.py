@@ -6,12 +6,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from actions.reply import Responder
 from bot import privacy
-from bot.chat import ChatService, Inbound
+from bot.chat import ChatService
 from bot.dialogue.core import DialogueCore
+from bot.dialogue.state import Conversations
 from bot.storage import turns
 from bot.storage.conversations import DbStateStore
 from bot.storage.db import make_engine, sessionmaker
-from bot.types import Reply, Topic
+from bot.types import Inbound, Reply, Topic
 from tests.bot.dialogue.fakes import TableNLU
 
 TABLE = {
@@ -23,7 +24,7 @@ TABLE = {
 @pytest.fixture
 def chat(engine, answerer):
     sessions = sessionmaker(engine)
-    core = DialogueCore(TableNLU(TABLE), Responder(answerer), DbStateStore(sessions))
+    core = DialogueCore(TableNLU(TABLE), Responder(answerer), Conversations(DbStateStore(sessions)))
     return ChatService(core, sessions)
 
 
@@ -124,7 +125,7 @@ async def test_media_and_commands_go_through_the_core(chat):
 
 def chat_on(engine, answerer, session_class: type[AsyncSession]) -> ChatService:
     sessions = async_sessionmaker(engine, class_=session_class, expire_on_commit=False)
-    core = DialogueCore(TableNLU(TABLE), Responder(answerer), DbStateStore(sessions))
+    core = DialogueCore(TableNLU(TABLE), Responder(answerer), Conversations(DbStateStore(sessions)))
     return ChatService(core, sessions)
 
 

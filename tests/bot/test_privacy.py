@@ -9,14 +9,16 @@ from sqlalchemy import func, select
 from actions.reply import Responder
 from bot import privacy, texts
 from bot.channels import telegram
-from bot.chat import ChatService, Inbound
+from bot.chat import ChatService
 from bot.dialogue.core import DialogueCore
+from bot.dialogue.state import Conversations
 from bot.logs import MaskingFilter
 from bot.mask import mask
 from bot.settings import Settings
 from bot.storage.conversations import DbStateStore
 from bot.storage.db import make_engine, migrate, sessionmaker
 from bot.storage.models import Base, Conversation, Message
+from bot.types import Inbound
 from bot.web import app as web_app
 from tests.bot.channels.test_handoff_telegram import (
     CITIZEN,
@@ -142,7 +144,7 @@ async def test_an_id_number_is_seen_only_by_the_operator_of_an_open_handoff(
 
 async def test_retention_keeps_the_figures_and_nothing_personal(engine, answerer):
     sessions = sessionmaker(engine)
-    core = DialogueCore(TableNLU({}), Responder(answerer), DbStateStore(sessions))
+    core = DialogueCore(TableNLU({}), Responder(answerer), Conversations(DbStateStore(sessions)))
     chat = ChatService(core, sessions)
     for n in range(3):
         await chat.handle(Inbound(f"web:{n:032x}", "web", f"s{n}", "text", f"手机{MOBILE}"))
@@ -164,7 +166,7 @@ async def test_personal_numbers_reach_neither_the_database_nor_its_wal(tmp_path,
     engine = make_engine(f"sqlite:///{path}")
     await migrate(engine)
     sessions = sessionmaker(engine)
-    core = DialogueCore(TableNLU({}), Responder(answerer), DbStateStore(sessions))
+    core = DialogueCore(TableNLU({}), Responder(answerer), Conversations(DbStateStore(sessions)))
     chat = ChatService(core, sessions)
     said = f"身份证{ID}，手机{MOBILE}，卡号{CARD}，邮箱{EMAIL}"
     try:

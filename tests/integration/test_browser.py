@@ -17,6 +17,7 @@ from actions.reply import Responder
 from bot import texts
 from bot.chat import ChatService
 from bot.dialogue.core import DialogueCore
+from bot.dialogue.state import Conversations
 from bot.storage.conversations import DbStateStore
 from bot.storage.db import make_engine, migrate, sessionmaker
 from bot.web.app import create_app
@@ -49,7 +50,7 @@ async def base_url(nlu, answerer, tmp_path_factory):
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'bot.db'}")
     await migrate(engine)
     sessions = sessionmaker(engine)
-    dialogue = DialogueCore(nlu, Responder(answerer), DbStateStore(sessions))
+    dialogue = DialogueCore(nlu, Responder(answerer), Conversations(DbStateStore(sessions)))
     app = create_app(SimpleNamespace(chat=ChatService(dialogue, sessions)))
     runner = web.AppRunner(app)
     await runner.setup()

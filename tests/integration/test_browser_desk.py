@@ -18,8 +18,10 @@ from bot.accounts.store import Role
 from bot.chat import ChatService
 from bot.clock import SystemClock
 from bot.dialogue.core import DialogueCore
+from bot.dialogue.state import Conversations
 from bot.handoff.hours import OfficeHours
 from bot.handoff.service import HandoffConfig, HandoffService
+from bot.outbox import Outbox
 from bot.storage.conversations import DbStateStore
 from bot.storage.db import make_engine, migrate, sessionmaker
 from bot.types import Topic
@@ -46,11 +48,13 @@ async def site(answerer, tmp_path_factory):
     async with sessions() as session:
         operator = await store.add_user(session, "wang", Role.OPERATOR, PASSWORD)
         await store.add_user(session, "boss", Role.MANAGER, PASSWORD)
-    handoff = HandoffService(HandoffConfig(canned=CANNED), sessions, SystemClock(), OfficeHours())
-    handoff.web_desk = True
-    dialogue = DialogueCore(TableNLU(TABLE), Responder(answerer), DbStateStore(sessions), handoff)
-    chat = ChatService(dialogue, sessions)
-    chat.handoff, handoff.outbox = handoff, chat
+    outbox, conversations = Outbox(sessions), Conversations(DbStateStore(sessions))
+    handoff = HandoffService(
+        HandoffConfig(canned=CANNED), sessions, SystemClock(), OfficeHours(),
+        outbox=outbox, conversations=conversations, web_desk=True,
+    )  # fmt: skip
+    dialogue = DialogueCore(TableNLU(TABLE), Responder(answerer), conversations, handoff)
+    chat = ChatService(dialogue, sessions, outbox, handoff)
     services = SimpleNamespace(chat=chat, handoff=handoff, sessions=sessions, reader=sessions,
                                settings=SimpleNamespace(stats_token=None))  # fmt: skip
     runner = web.AppRunner(create_app(services))

@@ -11,9 +11,11 @@ from bot import texts
 from bot.channels.telegram import TelegramChannel
 from bot.chat import ChatService
 from bot.dialogue.core import DialogueCore
+from bot.dialogue.state import Conversations
 from bot.handoff import staff_texts as staff
 from bot.handoff.config import build_handoff
 from bot.handoff.sweep import sweep
+from bot.outbox import Outbox
 from bot.settings import Settings
 from bot.storage.conversations import DbStateStore
 from bot.storage.db import make_engine, migrate, sessionmaker
@@ -68,10 +70,10 @@ def settings_for(fake, **changes):
 async def running(fake, engine, answerer, clock, **changes):
     settings = settings_for(fake, **changes)
     sessions = sessionmaker(engine)
-    handoff = build_handoff(settings, sessions, clock)
-    core = DialogueCore(TableNLU(TABLE), Responder(answerer), DbStateStore(sessions), handoff)
-    chat = ChatService(core, sessions)
-    chat.handoff, handoff.outbox = handoff, chat
+    outbox, conversations = Outbox(sessions), Conversations(DbStateStore(sessions))
+    handoff = build_handoff(settings, sessions, clock, outbox=outbox, conversations=conversations)
+    core = DialogueCore(TableNLU(TABLE), Responder(answerer), conversations, handoff)
+    chat = ChatService(core, sessions, outbox, handoff)
     channel = TelegramChannel(settings, chat)
     await channel.start()
     try:

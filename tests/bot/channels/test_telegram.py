@@ -9,12 +9,13 @@ from aiohttp.test_utils import TestClient, TestServer
 from actions.reply import Responder
 from bot import texts
 from bot.channels.telegram import TelegramChannel
-from bot.chat import ChatService, Inbound
+from bot.chat import ChatService
 from bot.dialogue.core import DialogueCore
+from bot.dialogue.state import Conversations
 from bot.settings import Settings
 from bot.storage.conversations import DbStateStore
 from bot.storage.db import make_engine, migrate, sessionmaker
-from bot.types import Topic
+from bot.types import Inbound, Topic
 from tests.bot.dialogue.fakes import TableNLU
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -54,7 +55,9 @@ def settings_for(fake, **changes):
 
 def chat_service(engine, answerer, nlu=None):
     sessions = sessionmaker(engine)
-    core = DialogueCore(nlu or TableNLU(TABLE), Responder(answerer), DbStateStore(sessions))
+    core = DialogueCore(
+        nlu or TableNLU(TABLE), Responder(answerer), Conversations(DbStateStore(sessions))
+    )
     return ChatService(core, sessions)
 
 

@@ -5,7 +5,7 @@ import pytest
 from actions.reply import Responder
 from bot import texts
 from bot.dialogue.core import OFFERED_KEPT, DialogueCore
-from bot.dialogue.state import MemoryStateStore
+from bot.dialogue.state import Conversations, MemoryStateStore
 from bot.types import Topic
 from tests.bot.dialogue.fakes import TableNLU
 
@@ -17,7 +17,7 @@ TABLE = {
 
 @pytest.fixture
 def core(answerer):
-    return DialogueCore(TableNLU(TABLE), Responder(answerer), MemoryStateStore())
+    return DialogueCore(TableNLU(TABLE), Responder(answerer), Conversations(MemoryStateStore()))
 
 
 async def shown(core, conversation, *payloads):
@@ -49,11 +49,11 @@ async def test_form_can_be_left_for_a_question_and_resumed(core):
 
 async def test_state_survives_a_new_core_on_the_same_store(answerer):
     store = MemoryStateStore()
-    first = DialogueCore(TableNLU(TABLE), Responder(answerer), store)
+    first = DialogueCore(TableNLU(TABLE), Responder(answerer), Conversations(store))
     await shown(first, "c9", "check:start")
     await first.handle_button("check:start", "c9")
     await first.handle_button("check:matter:listed", "c9")
-    second = DialogueCore(TableNLU(TABLE), Responder(answerer), store)
+    second = DialogueCore(TableNLU(TABLE), Responder(answerer), Conversations(store))
     turn = await second.handle_text("都不是", "c9")
     assert "（3/3）" in turn.replies[0].text
 
@@ -81,7 +81,7 @@ async def test_turns_of_one_conversation_run_in_order(answerer):
 
 async def test_no_lock_is_kept_for_finished_conversations(core):
     await asyncio.gather(*(core.handle_text("复议要钱吗", f"c{i % 7}") for i in range(50)))
-    assert len(core._serial) == 0
+    assert len(core._states._serial) == 0
 
 
 async def test_bot_says_nothing_while_a_human_holds_the_conversation(core):
@@ -106,7 +106,7 @@ async def test_commands_and_media_get_their_replies(core):
 async def test_a_follow_up_stays_with_the_service_it_follows(answerer):
     table = {"怎么申请行政复议": ("admin_review", Topic.ADMIN_REVIEW),
              "法律援助怎么申请": ("legal_aid", Topic.LEGAL_AID)}  # fmt: skip
-    core = DialogueCore(TableNLU(table), Responder(answerer), MemoryStateStore())
+    core = DialogueCore(TableNLU(table), Responder(answerer), Conversations(MemoryStateStore()))
     first = await core.handle_text("怎么申请行政复议", "f1")
     assert first.replies[-1].entry is not None and first.replies[-1].entry.startswith("admin_")
     follow = await core.handle_text("需要带什么材料", "f1")

@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from actions.reply import Responder
 from bot import texts
-from bot.chat import ChatService, Inbound
+from bot.chat import ChatService
 from bot.dialogue.core import DialogueCore
+from bot.dialogue.state import Conversations
 from bot.handoff.hours import OfficeHours
 from bot.handoff.operator import OperatorActions
 from bot.handoff.service import HandoffConfig, HandoffService, Request
@@ -19,7 +20,7 @@ from bot.nlu.danger import detect
 from bot.storage.conversations import DbStateStore
 from bot.storage.db import sessionmaker
 from bot.storage.models import Handoff
-from bot.types import Entity, NLUResult, Topic
+from bot.types import Entity, Inbound, NLUResult, Topic
 from tests.fakes.clock import FakeClock, china
 
 ALICE = "7001"
@@ -82,11 +83,13 @@ def clock():
 def parts(engine, answerer, clock):
     sessions = sessionmaker(engine)
     config = HandoffConfig(operators={ALICE: "0231"}, canned={"wait": "请稍等。"})
-    service = HandoffService(config, sessions, clock, OfficeHours())
-    service.desk, service.outbox = Desk(), Outbox()
-    core = DialogueCore(NLU(), Responder(answerer), DbStateStore(sessions), service)
-    chat = ChatService(core, sessions)
-    chat.handoff = service
+    conversations = Conversations(DbStateStore(sessions))
+    service = HandoffService(
+        config, sessions, clock, OfficeHours(), outbox=Outbox(), conversations=conversations
+    )
+    service.attach_desk(Desk())
+    core = DialogueCore(NLU(), Responder(answerer), conversations, service)
+    chat = ChatService(core, sessions, handoff=service)
     return chat, service, sessions
 
 
@@ -94,8 +97,15 @@ def parts(engine, answerer, clock):
 def unstaffed(engine, answerer, clock):
     """A deployment without operators: a citizen asking for a person gets a callback."""
     sessions = sessionmaker(engine)
-    service = HandoffService(HandoffConfig(callback_desk=True), sessions, clock, OfficeHours())
-    core = DialogueCore(NLU(), Responder(answerer), DbStateStore(sessions), service)
+    conversations = Conversations(DbStateStore(sessions))
+    service = HandoffService(
+        HandoffConfig(callback_desk=True),
+        sessions,
+        clock,
+        OfficeHours(),
+        conversations=conversations,
+    )
+    core = DialogueCore(NLU(), Responder(answerer), conversations, service)
     return ChatService(core, sessions), sessions
 
 
@@ -239,11 +249,13 @@ async def test_duplicate_operator_update_acts_once(parts):
 async def test_reassign_to_a_named_operator_and_back_to_the_queue(engine, answerer, clock):
     sessions = sessionmaker(engine)
     config = HandoffConfig(operators={ALICE: "0231", "7002": "0415"})
-    service = HandoffService(config, sessions, clock, OfficeHours())
-    service.desk, service.outbox = Desk(), Outbox()
-    core = DialogueCore(NLU(), Responder(answerer), DbStateStore(sessions), service)
-    chat = ChatService(core, sessions)
-    chat.handoff = service
+    conversations = Conversations(DbStateStore(sessions))
+    service = HandoffService(
+        config, sessions, clock, OfficeHours(), outbox=Outbox(), conversations=conversations
+    )
+    service.attach_desk(Desk())
+    core = DialogueCore(NLU(), Responder(answerer), conversations, service)
+    chat = ChatService(core, sessions, handoff=service)
     await say(chat, "惠山")
     await say(chat, "我要找人工")
     await say(chat, "我的事")
@@ -282,8 +294,15 @@ async def test_without_an_operators_group_a_callback_is_stored_with_consent(
     engine, answerer, clock
 ):
     sessions = sessionmaker(engine)
-    service = HandoffService(HandoffConfig(callback_desk=True), sessions, clock, OfficeHours())
-    core = DialogueCore(NLU(), Responder(answerer), DbStateStore(sessions), service)
+    conversations = Conversations(DbStateStore(sessions))
+    service = HandoffService(
+        HandoffConfig(callback_desk=True),
+        sessions,
+        clock,
+        OfficeHours(),
+        conversations=conversations,
+    )
+    core = DialogueCore(NLU(), Responder(answerer), conversations, service)
     chat = ChatService(core, sessions)
     [ask] = await say(chat, "我要找人工")
     assert ask.text == texts.CALLBACK_ASK_CONSENT
@@ -299,8 +318,11 @@ async def test_without_an_operators_group_a_callback_is_stored_with_consent(
 
 async def test_without_operators_or_a_callback_desk_nothing_is_promised(engine, answerer, clock):
     sessions = sessionmaker(engine)
-    service = HandoffService(HandoffConfig(), sessions, clock, OfficeHours())
-    core = DialogueCore(NLU(), Responder(answerer), DbStateStore(sessions), service)
+    conversations = Conversations(DbStateStore(sessions))
+    service = HandoffService(
+        HandoffConfig(), sessions, clock, OfficeHours(), conversations=conversations
+    )
+    core = DialogueCore(NLU(), Responder(answerer), conversations, service)
     chat = ChatService(core, sessions)
     [said] = await say(chat, "我要找人工")
     assert said.text == texts.NO_HUMAN_HERE
@@ -350,8 +372,15 @@ async def test_after_an_emergency_typed_text_still_shows_110(unstaffed):
 
 async def test_declining_the_callback_stores_nothing(engine, answerer, clock):
     sessions = sessionmaker(engine)
-    service = HandoffService(HandoffConfig(callback_desk=True), sessions, clock, OfficeHours())
-    core = DialogueCore(NLU(), Responder(answerer), DbStateStore(sessions), service)
+    conversations = Conversations(DbStateStore(sessions))
+    service = HandoffService(
+        HandoffConfig(callback_desk=True),
+        sessions,
+        clock,
+        OfficeHours(),
+        conversations=conversations,
+    )
+    core = DialogueCore(NLU(), Responder(answerer), conversations, service)
     chat = ChatService(core, sessions)
     await say(chat, "我要找人工")
     [declined] = await say(chat, "callback:no", kind="button")
@@ -383,9 +412,17 @@ async def test_rating_once_then_comment(parts):
 async def test_concurrent_claims_exactly_one_wins(engine, answerer, clock):
     sessions = sessionmaker(engine)
     operators = {str(7000 + n): f"{n:04d}" for n in range(6)}
-    service = HandoffService(HandoffConfig(operators=operators), sessions, clock, OfficeHours())
-    service.desk, service.outbox = Desk(), Outbox()
-    core = DialogueCore(NLU(), Responder(answerer), DbStateStore(sessions), service)
+    conversations = Conversations(DbStateStore(sessions))
+    service = HandoffService(
+        HandoffConfig(operators=operators),
+        sessions,
+        clock,
+        OfficeHours(),
+        outbox=Outbox(),
+        conversations=conversations,
+    )
+    service.attach_desk(Desk())
+    core = DialogueCore(NLU(), Responder(answerer), conversations, service)
     chat = ChatService(core, sessions)
     await say(chat, "惠山")
     await say(chat, "我要找人工")

@@ -8,6 +8,7 @@ from actions.reply import Responder
 from bot import texts
 from bot.chat import ChatService
 from bot.dialogue.core import DialogueCore
+from bot.dialogue.state import Conversations
 from bot.handoff import staff_texts as staff
 from bot.handoff.hours import OfficeHours
 from bot.handoff.operator import OperatorActions
@@ -85,12 +86,14 @@ def parts(engine, answerer):
     sessions = sessionmaker(engine)
     config = HandoffConfig(operators={ALICE: "0231", BOB: "0415"})
     clock = FakeClock(china(2026, 11, 23, 10))
-    service = HandoffService(config, sessions, clock, OfficeHours())
-    service.desk, service.outbox = GatedDesk(), Outbox()
+    conversations = Conversations(DbStateStore(sessions))
+    service = HandoffService(
+        config, sessions, clock, OfficeHours(), outbox=Outbox(), conversations=conversations
+    )
+    service.attach_desk(GatedDesk())
     service.desk.go_on.set()  # gated only where a test says so
-    core = DialogueCore(NLU(), Responder(answerer), DbStateStore(sessions), service)
-    chat = ChatService(core, sessions)
-    chat.handoff = service
+    core = DialogueCore(NLU(), Responder(answerer), conversations, service)
+    chat = ChatService(core, sessions, handoff=service)
     return chat, service, sessions
 
 
@@ -108,8 +111,8 @@ async def assert_back_with_the_bot(chat, sessions, answerer):
     assert (state.handoff, state.human) == (None, None)
     stored = await DbStateStore(sessions).get(CITIZEN)
     assert (stored.handoff, stored.human) == (None, None)
-    restarted = ChatService(DialogueCore(NLU(), Responder(answerer), DbStateStore(sessions)),
-                            sessions)  # fmt: skip
+    fresh = Conversations(DbStateStore(sessions))
+    restarted = ChatService(DialogueCore(NLU(), Responder(answerer), fresh), sessions)
     assert await say(restarted, "复议要钱吗")  # answered, not relayed to a closed handoff
 
 
@@ -121,7 +124,7 @@ async def test_a_hand_back_during_a_relayed_turn_survives_a_restart(parts, answe
     desk = service.desk
     desk.waiting.clear()
     desk.go_on.clear()
-    asked = second_call(monkeypatch, chat.dialogue, "hold")
+    asked = second_call(monkeypatch, service.conversations, "hold")
     # A question about a service: the turn changes the state (its topic) while relayed.
     turn = asyncio.create_task(say(chat, "复议要钱吗"))
     await desk.waiting.wait()  # the turn is relaying, its state not yet committed
@@ -169,10 +172,11 @@ async def test_reassign_racing_a_close_is_refused_and_changes_nothing(parts, ans
 
 async def test_two_announcements_open_one_topic(parts, monkeypatch):
     chat, service, sessions = parts
-    desk, service.desk = service.desk, None
+    desk = service.desk
+    service.attach_desk(None)
     service.web_desk = True
     await queued(chat)  # queued while the operators' group was unreachable
-    service.desk = desk
+    service.attach_desk(desk)
     desk.go_on.clear()
     lock = KeyedLock()
     asked = second_call(monkeypatch, lock, "hold")

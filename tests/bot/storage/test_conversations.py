@@ -1,6 +1,6 @@
-from bot.dialogue.state import ConversationState
 from bot.storage.conversations import DbStateStore
 from bot.storage.db import make_engine, migrate, sessionmaker
+from bot.types import ConversationState
 
 
 async def test_unknown_conversation_gets_a_fresh_state(engine):

@@ -11,6 +11,7 @@ from actions.reply import Responder
 from bot import texts
 from bot.chat import ChatService
 from bot.dialogue.core import DialogueCore
+from bot.dialogue.state import Conversations
 from bot.settings import Settings
 from bot.storage.conversations import DbStateStore
 from bot.storage.db import make_engine, migrate, sessionmaker
@@ -28,7 +29,7 @@ async def client(answerer, tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'bot.db'}")
     await migrate(engine)
     sessions = sessionmaker(engine)
-    core = DialogueCore(TableNLU(TABLE), Responder(answerer), DbStateStore(sessions))
+    core = DialogueCore(TableNLU(TABLE), Responder(answerer), Conversations(DbStateStore(sessions)))
     app = create_app(SimpleNamespace(chat=ChatService(core, sessions)))
     async with TestClient(TestServer(app)) as client:
         yield client
@@ -169,7 +170,7 @@ async def test_the_session_cookie_is_secure_behind_a_trusted_https_proxy(answere
     engine = make_engine(f"sqlite:///{tmp_path / 'bot.db'}")
     await migrate(engine)
     sessions = sessionmaker(engine)
-    core = DialogueCore(TableNLU(TABLE), Responder(answerer), DbStateStore(sessions))
+    core = DialogueCore(TableNLU(TABLE), Responder(answerer), Conversations(DbStateStore(sessions)))
     settings = SimpleNamespace(trusted_proxies=["127.0.0.1"], public_scheme=None)
     app = create_app(SimpleNamespace(chat=ChatService(core, sessions), settings=settings))
     async with TestClient(TestServer(app)) as client:

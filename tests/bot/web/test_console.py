@@ -79,7 +79,7 @@ async def app_parts(engine):
         )
         await s.commit()
     services = SimpleNamespace(
-        chat=SimpleNamespace(register=lambda *a: None),
+        chat=SimpleNamespace(outbox=SimpleNamespace(register=lambda *a: None)),
         settings=SimpleNamespace(stats_token=None),
         handoff=HandoffService(
             HandoffConfig(), sessions, FakeClock(china(2026, 11, 22, 12)), OfficeHours()

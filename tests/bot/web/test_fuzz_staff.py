@@ -61,7 +61,7 @@ def console(tmp_path_factory) -> Iterator[SimpleNamespace]:
             await session.commit()
         handoff = HandoffService(HandoffConfig(), sessions, SystemClock(), OfficeHours())
         services = SimpleNamespace(
-            chat=SimpleNamespace(register=lambda *a: None),
+            chat=SimpleNamespace(outbox=SimpleNamespace(register=lambda *a: None)),
             settings=SimpleNamespace(stats_token=SecretStr("s3cret")),
             handoff=handoff,
             sessions=sessions,

@@ -7,6 +7,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from actions.reply import Responder
 from bot.chat import ChatService
 from bot.dialogue.core import DialogueCore
+from bot.dialogue.state import Conversations
 from bot.storage.conversations import DbStateStore
 from bot.storage.db import make_engine, migrate, sessionmaker
 from bot.web.app import create_app
@@ -19,7 +20,7 @@ async def serving(answerer, tmp_path, **settings):
     engine = make_engine(f"sqlite:///{tmp_path / 'bot.db'}")
     await migrate(engine)
     sessions = sessionmaker(engine)
-    core = DialogueCore(TableNLU({}), Responder(answerer), DbStateStore(sessions))
+    core = DialogueCore(TableNLU({}), Responder(answerer), Conversations(DbStateStore(sessions)))
     settings = {"chat_frame_ancestors": "https://sfj.example.gov.cn", **settings}
     services = SimpleNamespace(chat=ChatService(core, sessions),
                                settings=SimpleNamespace(**settings))  # fmt: skip

@@ -16,7 +16,7 @@ TOKEN = "manager-secret-token"  # noqa: S105 (a test token)
 async def client(engine):
     handoff = SimpleNamespace(clock=FakeClock(china(2026, 11, 22, 12)), hours=OfficeHours())
     services = SimpleNamespace(
-        chat=SimpleNamespace(register=lambda *a: None),
+        chat=SimpleNamespace(outbox=SimpleNamespace(register=lambda *a: None)),
         settings=SimpleNamespace(stats_token=SecretStr(TOKEN)),
         handoff=handoff,
         sessions=sessionmaker(engine),
