@@ -48,7 +48,7 @@ from bot.corpus.service import load_retriever  # noqa: E402
 from bot.dialogue.core import DialogueCore  # noqa: E402
 from bot.dialogue.state import Conversations  # noqa: E402
 from bot.nlu.client import NLUService  # noqa: E402
-from bot.nlu.danger_model import model as danger_model  # noqa: E402
+from bot.nlu.danger import classifier as danger_model  # noqa: E402
 from bot.rasa.server import free_loopback_port  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.storage.conversations import DbStateStore  # noqa: E402

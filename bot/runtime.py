@@ -26,7 +26,7 @@ from bot.dialogue.state import Conversations
 from bot.handoff.config import build_handoff
 from bot.nlu.calibrate import load_decision
 from bot.nlu.client import NLUService, RasaClient
-from bot.nlu.danger_model import model as danger_model
+from bot.nlu.danger import classifier as danger_model
 from bot.outbox import Outbox
 from bot.rasa.server import RasaServer
 from bot.rasa.training import model_path, train

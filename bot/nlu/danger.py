@@ -6,7 +6,9 @@ import itertools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
+from bot.nlu import danger_model
 from bot.nlu.normalize import clean, to_simplified
 
 
@@ -326,13 +328,17 @@ def _kind_of(text: str) -> DangerKind:
     return DangerKind.THREAT
 
 
+@lru_cache(maxsize=1)
+def classifier() -> danger_model.DangerModel:
+    """The learnt second opinion, trained without the examples these rules already flag."""
+    return danger_model.cached_model(lambda text: by_rules(text) is not None)
+
+
 def detect(text: str, *, after_danger: bool = False) -> Danger | None:
     """The most urgent danger happening now in `text`: the rules first, then the classifier."""
     found = by_rules(text, after_danger=after_danger)
     if found is not None:
         return found
-    from bot.nlu.danger_model import model
-
     prepared = _prepare(text)
     # Fear of a lawyer's letter is no emergency: with legal threats, fear is no "now".
     urgent = _URGENT.search(prepared) and not _LEGAL_THREAT.search(prepared)
@@ -347,7 +353,7 @@ def detect(text: str, *, after_danger: bool = False) -> Danger | None:
     # Figures of speech become a neutral word: "孩子们正在打羽毛球" reads "孩子们正在做事".
     neutral = _FIGURES.sub(_NEUTRAL, _NUMBER.sub("#", prepared))
     clauses = [c for c in _CLAUSE.split(neutral) if c]
-    classifier = model()
+    model = classifier()
     # A clause is over when it says so, or when the next one settles it ("…，已经和解了").
     over = {
         c for i, c in enumerate(clauses)
@@ -360,7 +366,7 @@ def detect(text: str, *, after_danger: bool = False) -> Danger | None:
 
         # The classifier does not read negation either: "他没有打我" is no blow.
         read = _NEGATED_HARM.sub(_NEGATED, _CALM_NOW.sub("", span)) or span
-        probability = classifier.probability(read)
+        probability = model.probability(read)
         if question and not any(_NOW.search(part) for part in parts):
             probability *= QUESTION_DAMPING
         elif past_story:

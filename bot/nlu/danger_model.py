@@ -15,8 +15,7 @@ import math
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable
-from functools import lru_cache
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -105,28 +104,30 @@ def load_rows(folder: Path = DATA) -> list[tuple[str, bool]]:
     return [(str(i["text"]), bool(i["danger"])) for i in items]
 
 
-def hotline_rows(every: int = HOTLINE_EVERY) -> list[tuple[str, bool]]:
+def hotline_rows(
+    flagged: Callable[[str], bool], every: int = HOTLINE_EVERY
+) -> list[tuple[str, bool]]:
     """Ordinary questions from the NLU training data, as examples of no danger.
 
     What citizens tell a legal hotline is full of force used by others — 城管把车拉走了,
     镇上把棚子推了 — that is no emergency; without these the classifier takes such acts for
     danger. Every `every`-th service or legal-area example is taken, so training stays short;
-    one the danger rules would flag is left out.
+    one the danger rules would flag (`flagged`) is left out.
     """
-    from bot.nlu.danger import by_rules  # the rules import this module lazily
-
     texts = []
     for path in sorted(NLU_DATA.glob("*.yml")):
         for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
             intent = str(block.get("intent", ""))
             if intent in ("mediation", "legal_aid", "admin_review") or intent.startswith("other_"):
                 texts += [line[2:] for line in block["examples"].splitlines() if line.strip()]
-    return [(t, False) for t in texts[::every] if by_rules(t) is None]
+    return [(t, False) for t in texts[::every] if not flagged(t)]
 
 
 def cache_path(models_dir: Path = MODELS) -> Path:
     """Where the classifier trained from the current data and code is kept."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
+    # The rules leave flagged examples out of training: a change to them is a new model too.
+    digest.update((Path(__file__).parent / "danger.py").read_bytes())
     for path in [*sorted(DATA.glob("danger_train*.jsonl")), *sorted(NLU_DATA.glob("*.yml"))]:
         digest.update(path.read_bytes())
     return models_dir / f"danger-{digest.hexdigest()[:12]}.npz"
@@ -149,13 +150,16 @@ def load(path: Path) -> DangerModel:
         return DangerModel(vocabulary, data["weights"], float(data["bias"]))
 
 
-@lru_cache(maxsize=1)
-def model() -> DangerModel:
-    """The classifier: read from the cache, or trained (a few seconds) and cached."""
+def cached_model(flagged: Callable[[str], bool]) -> DangerModel:
+    """The classifier: read from the cache, or trained (a few seconds) and cached.
+
+    `flagged` is the rules' verdict (see `hotline_rows`); passed in, so this module knows
+    nothing of the rules that read it.
+    """
     path = cache_path()
     if path.exists():
         return load(path)
-    fitted = train(load_rows() + hotline_rows())
+    fitted = train(load_rows() + hotline_rows(flagged))
     save(fitted, path)
     for stale in path.parent.glob("danger-*.npz"):
         if stale != path:

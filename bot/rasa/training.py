@@ -95,7 +95,7 @@ def _calibrate(settings: Settings, model: Path, *, force: bool) -> None:
     except BatchParseError as exc:
         raise TrainingError(f"fitting the topic decision failed: {exc}") from exc
     # The danger classifier is cached beside the model, so no citizen waits for its training.
-    from bot.nlu.danger_model import model as danger_model
+    from bot.nlu.danger import classifier as danger_model
 
     danger_model()
 
