@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: install train run test lint audit eval eval-tune eval-real eval-cv eval-danger eval-answers eval-answers-tune bench bench-stats bench-chat bench-soak bench-faults clean
+.PHONY: install train run test lint audit eval eval-tune eval-real eval-cv eval-danger eval-answers eval-answers-tune bench bench-stats bench-chat bench-soak bench-faults bench-login clean
 
 install:            ## both environments (skipped when the pins are unchanged) and a Chinese font
 	@scripts/ensure-venv.sh bot
@@ -64,6 +64,9 @@ bench-soak: train   ## 500 citizens for 10 minutes (writes docs/reliability.md)
 
 bench-faults: train ## every fault under load (writes docs/reliability.md; root for disk-full)
 	@scripts/with-postgres.sh $(PY) bench/faults.py
+
+bench-login: install ## a staff sign-in flood (100 connections) while a citizen chats
+	@$(PY) bench/login_flood.py
 
 clean:
 	rm -rf .venv .venv-rasa models .pytest_cache .mypy_cache .ruff_cache

@@ -81,6 +81,9 @@ async def attacker(
                 statuses[answer.status] += 1
 
 
+CHANGED = 'TRUSTED_PROXIES=["127.0.0.1"], CHAT_IP_PER_MINUTE=0, CHAT_SESSION_PER_MINUTE=0'
+
+
 async def citizen(base: str, until: float) -> list[float]:
     """A citizen writing in the web chat; the seconds from each message to its reply."""
     latencies: list[float] = []
@@ -163,6 +166,10 @@ async def main(args: argparse.Namespace) -> None:
             database_url=f"sqlite:///{tmp}/bot.db",
             index_dir=Path(tmp) / "index",
             trusted_proxies=["127.0.0.1"],
+            # The one citizen sends as fast as replies come, to sample latency often: its
+            # web chat message limits would answer it with "slow down" instead.
+            chat_ip_per_minute=0,
+            chat_session_per_minute=0,
         )
         engine = make_engine(settings.database_url)
         await migrate(engine)
@@ -177,8 +184,9 @@ async def main(args: argparse.Namespace) -> None:
         services = SimpleNamespace(chat=ChatService(core, sessions), settings=settings,
                                    sessions=sessions, reader=sessions, handoff=None)  # fmt: skip
         try:
-            say('Settings changed from the defaults: TRUSTED_PROXIES=["127.0.0.1"] (the second')
-            say("  scenario's X-Forwarded-For is believed); no Rasa (keyword routing).")
+            say("Settings changed from the defaults: " + CHANGED)
+            say("  (the second scenario's X-Forwarded-For is believed; the citizen is not")
+            say("  slowed by the chat's message limits); no Rasa (keyword routing).")
             window = f"{staff.WINDOW / 60:.0f} min"
             say(f"Limits: {staff.NAME_BUDGET} attempts per name, {staff.IP_BUDGET} per address in")
             say(f"  {window} (so at most {staff.NAME_BUDGET} guesses at one name per {window});")
@@ -193,7 +201,8 @@ async def main(args: argparse.Namespace) -> None:
         finally:
             await engine.dispose()
     if args.publish:
-        publish("login-flood", "Staff sign-in flood with a citizen chatting", say.lines)
+        heading = "`bench/login_flood.py` — a staff sign-in flood while a citizen chats"
+        publish("login-flood", heading, say.lines, "settings changed from the defaults: " + CHANGED)
 
 
 if __name__ == "__main__":
