@@ -51,7 +51,10 @@ async def base_url(nlu, answerer, tmp_path_factory):
     await migrate(engine)
     sessions = sessionmaker(engine)
     dialogue = DialogueCore(nlu, Responder(answerer), Conversations(DbStateStore(sessions)))
-    app = create_app(SimpleNamespace(chat=ChatService(dialogue, sessions)))
+    # Every page of this module comes from 127.0.0.1: the per-address message limit would
+    # answer the later tests "slow down" (the limits have tests of their own).
+    unlimited = SimpleNamespace(chat_ip_per_minute=0)
+    app = create_app(SimpleNamespace(chat=ChatService(dialogue, sessions), settings=unlimited))
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
