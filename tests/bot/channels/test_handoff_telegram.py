@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from actions.reply import Responder
 from bot import texts
+from bot.channels.registry import CHANNELS
 from bot.channels.telegram import TelegramChannel
 from bot.chat import ChatService
 from bot.dialogue.core import DialogueCore
@@ -71,7 +72,9 @@ async def running(fake, engine, answerer, clock, **changes):
     settings = settings_for(fake, **changes)
     sessions = sessionmaker(engine)
     outbox, conversations = Outbox(sessions), Conversations(DbStateStore(sessions))
-    handoff = build_handoff(settings, sessions, clock, outbox=outbox, conversations=conversations)
+    handoff = build_handoff(
+        settings, sessions, clock, outbox=outbox, conversations=conversations, channels=CHANNELS
+    )
     core = DialogueCore(TableNLU(TABLE), Responder(answerer), conversations, handoff)
     chat = ChatService(core, sessions, outbox, handoff)
     channel = TelegramChannel(settings, chat)
