@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import privacy
+from bot.channels.registry import CHANNELS
 from bot.dialogue.core import DialogueCore
 from bot.handoff.service import HandoffService
 from bot.mask import mask, mask_json
@@ -185,9 +186,8 @@ class ChatService:
 
     async def _forget_citizen(self, session: AsyncSession, conversation: str) -> None:
         """Delete everything of the citizen behind a conversation (after /forget)."""
-        parts = conversation.split(":")
-        # A Telegram citizen is their user id: the private chat's, or the last part in a group.
-        citizen = f"tg:{parts[-1]}" if parts[0] == "tg" else conversation
+        # A group member is a citizen of their own (a Telegram user id), not the group.
+        citizen = CHANNELS.citizen_of(conversation)
         conversations = sorted({conversation, *await privacy.conversations_of(session, citizen)})
         counts = await privacy.delete_all(session, conversations)
         for cid in conversations:

@@ -6,6 +6,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.channels.registry import CHANNELS
 from bot.storage import messages as repo
 from bot.types import Button, Reply, reply_to_json
 
@@ -21,9 +22,8 @@ class Deliverer(Protocol):
 
 
 def channel_of(conversation: str) -> str:
-    """The channel a conversation id belongs to (`tg:…` is Telegram)."""
-    channel = conversation.split(":", 1)[0]
-    return {"tg": "telegram"}.get(channel, channel)
+    """The channel a conversation id belongs to, by its prefix."""
+    return CHANNELS.channel_of(conversation)
 
 
 class Outbox:

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.channels.registry import CHANNELS
 from bot.mask import mask
 from bot.storage import handoffs as handoff_repo
 from bot.storage.models import Conversation, Handoff, HandoffEvent, Message
@@ -32,23 +33,32 @@ class CitizenError(ValueError):
     """A citizen reference that is not understood; the text says what is."""
 
 
+def citizen_help() -> str:
+    """How staff name a citizen: a reference on one of the channels, or a ticket number."""
+    return ", ".join(c.citizen_help for c in CHANNELS) + " or a ticket number"
+
+
 async def conversations_of(session: AsyncSession, citizen: str) -> list[str]:
-    """The conversations of a citizen: `tg:<user id>`, `web:<session>` or a ticket number.
+    """The conversations of a citizen: a channel's reference (`tg:<user id>`) or a ticket number.
 
     A Telegram user has their private chat and one conversation per group they wrote in.
     """
     citizen = citizen.strip()
-    if citizen.startswith("tg:") and citizen[3:].lstrip("-").isdigit():
-        user = citizen[3:]
+    channel = next((c for c in CHANNELS if c.is_citizen(citizen)), None)
+    if channel is not None and channel.per_member:
+        member = citizen.removeprefix(f"{channel.prefix}:")
         query = select(Conversation.id).where(
-            or_(Conversation.id == f"tg:{user}", Conversation.id.like(f"tg:%:{user}"))
+            or_(
+                Conversation.id == citizen,
+                Conversation.id.like(channel.conversation(f"%:{member}")),
+            )
         )
-    elif citizen.startswith("web:") and len(citizen) > 4:
+    elif channel is not None:
         query = select(Conversation.id).where(Conversation.id == citizen)
     elif len(citizen) == 11 and citizen[4] == "-" and citizen.replace("-", "").isdigit():
         query = select(Handoff.conversation_id).where(Handoff.ticket == citizen)
     else:
-        raise CitizenError("a citizen is tg:<Telegram user id>, web:<session> or a ticket number")
+        raise CitizenError(f"a citizen is {citizen_help()}")
     return sorted({str(c) for c in (await session.execute(query)).scalars()})
 
 

@@ -22,7 +22,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     """The `privacy` command and its subcommands."""
     command = sub.add_parser("privacy", help="a citizen's data: export, delete; retention")
     actions = command.add_subparsers(dest="privacy_command", required=True)
-    citizen_help = "tg:<Telegram user id>, web:<session> or a ticket number (2026-000123)"
+    citizen_help = f"{privacy.citizen_help()} (2026-000123)"
     export = actions.add_parser("export", help="everything stored about a citizen, as JSON")
     export.add_argument("--citizen", required=True, help=citizen_help)
     remove = actions.add_parser("delete", help="delete everything stored about a citizen")

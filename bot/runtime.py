@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from actions.answers import Answerer, Contacts
 from actions.reply import Responder
 from bot.accounts.store import Role, has_active
+from bot.channels.registry import CHANNELS
 from bot.chat import ChatService
 from bot.corpus.service import load_retriever
 from bot.dialogue.core import DialogueCore
@@ -77,8 +78,9 @@ async def services(settings: Settings) -> AsyncIterator[Services]:
         conversations = Conversations(DbStateStore(sessions))
         web_desk = await _web_desk(settings, sessions)
         handoff = build_handoff(
-            settings, sessions, outbox=outbox, conversations=conversations, web_desk=web_desk
-        )
+            settings, sessions, outbox=outbox, conversations=conversations,
+            channels=CHANNELS, web_desk=web_desk,
+        )  # fmt: skip
         responder = Responder(answerer, retention_days=settings.privacy_retention_days)
         dialogue = DialogueCore(nlu, responder, conversations, handoff)
         chat = ChatService(dialogue, sessions, outbox, handoff)

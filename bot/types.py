@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal
@@ -112,6 +113,89 @@ class Inbound:
     kind: Kind
     body: str
     data: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelInfo:
+    """What the rest of the bot knows of a channel; each channel module declares its own."""
+
+    # Stored with conversations, messages and handoffs; what statistics count by.
+    name: str
+    # What staff read for it (the console, the desk, a handoff's summary).
+    label: str
+    # Its conversation ids begin with `prefix:`.
+    prefix: str
+    # The longest text one message can carry.
+    max_text: int
+    # Buttons are shown with the message (inline keyboards, web buttons).
+    buttons_inline: bool
+    # Its messages may carry links.
+    links: bool
+    # What follows `prefix:` in a reference to one citizen (a regular expression).
+    citizen_id: str = r".+"
+    # In a group, each member has a conversation `prefix:<chat>:<citizen id>` of their own.
+    per_member: bool = False
+    # How staff write a citizen of this channel (the privacy CLI's help).
+    citizen_help: str = ""
+
+    def conversation(self, key: str | int) -> str:
+        """The conversation id of the channel's own key."""
+        return f"{self.prefix}:{key}"
+
+    def owns(self, conversation: str) -> bool:
+        """Whether a conversation id is one of this channel's."""
+        return conversation.startswith(f"{self.prefix}:")
+
+    def citizen_of(self, conversation: str) -> str:
+        """The citizen behind one of the channel's conversations (a group member's own id)."""
+        if self.per_member:
+            return self.conversation(conversation.rsplit(":", 1)[-1])
+        return conversation
+
+    def is_citizen(self, reference: str) -> bool:
+        """Whether `reference` names a citizen of this channel (`tg:12345`)."""
+        rest = reference.removeprefix(f"{self.prefix}:")
+        return self.owns(reference) and re.fullmatch(self.citizen_id, rest) is not None
+
+
+class Channels:
+    """The channels the bot knows, by name and by the prefix of their conversation ids."""
+
+    def __init__(self, *channels: ChannelInfo) -> None:
+        self._channels = channels
+
+    def __iter__(self) -> Iterator[ChannelInfo]:
+        return iter(self._channels)
+
+    def names(self) -> tuple[str, ...]:
+        """Every channel's name, in the order they were declared."""
+        return tuple(c.name for c in self._channels)
+
+    def labels(self) -> dict[str, str]:
+        """Each channel's name and what staff read for it."""
+        return {c.name: c.label for c in self._channels}
+
+    def label(self, name: str | None) -> str:
+        """What staff read for a channel; an unknown one by its name."""
+        return self.labels().get(name or "", name or "")
+
+    def by_name(self, name: str) -> ChannelInfo | None:
+        """The channel called `name`, if any."""
+        return next((c for c in self._channels if c.name == name), None)
+
+    def by_prefix(self, conversation: str) -> ChannelInfo | None:
+        """The channel a conversation id belongs to, if any."""
+        return next((c for c in self._channels if c.owns(conversation)), None)
+
+    def channel_of(self, conversation: str) -> str:
+        """The name of a conversation's channel; unknown ones by their prefix."""
+        info = self.by_prefix(conversation)
+        return info.name if info else conversation.split(":", 1)[0]
+
+    def citizen_of(self, conversation: str) -> str:
+        """The citizen behind a conversation (a Telegram group member's own id)."""
+        info = self.by_prefix(conversation)
+        return info.citizen_of(conversation) if info else conversation
 
 
 @dataclass(frozen=True, slots=True)

@@ -167,3 +167,24 @@ def test_handoff_ports_need_only_types() -> None:
 def test_only_the_commands_import_the_runtime() -> None:
     users = {m for m, targets in _graph().items() if "bot.runtime" in targets}
     assert users <= RUNTIME_USERS
+
+
+def _libraries(module: str) -> set[str]:
+    """The top-level names of what `module` imports from outside our packages."""
+    path = _modules()[module]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.split(".")[0])
+    return found - set(PACKAGES)
+
+
+def test_the_channel_registry_is_light() -> None:
+    """Privacy and the chat service read the registry: it brings in no channel's adapter."""
+    reached = {"bot.channels.registry", *_reach("bot.channels.registry")}
+    assert not [m for m in reached if _within(m, "bot.chat", "bot.web", "bot.handoff")]
+    assert "bot.channels.telegram" not in reached
+    heavy = {"telegram", "aiohttp", "sqlalchemy"}
+    assert not {m: heavy & _libraries(m) for m in reached if heavy & _libraries(m)}

@@ -8,6 +8,7 @@ from typing import Any
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 
+from bot.channels.telegram_info import TELEGRAM
 from bot.handoff import staff_texts as staff
 from bot.handoff.operator import OperatorActions, Result
 from bot.handoff.service import HandoffService
@@ -67,7 +68,7 @@ class TelegramDesk:
         name = MEDIA_NAMES.get(inbound.body, inbound.body)
         await self.post(thread_id, staff.CITIZEN_MEDIA.format(kind=name))
         message = (inbound.data or {}).get("message") or (inbound.data or {}).get("edited_message")
-        if inbound.channel == "telegram" and message and inbound.body in RELAYED_MEDIA:
+        if inbound.channel == TELEGRAM.name and message and inbound.body in RELAYED_MEDIA:
             await self.bot.copy_message(
                 self.chat_id, message["chat"]["id"], message["message_id"],
                 message_thread_id=thread_id,

@@ -23,6 +23,7 @@ from bot.channels.operators import OperatorRouter, TelegramDesk
 from bot.channels.ordered import OrderedDispatch
 from bot.channels.telegram_format import LIMIT, expanded, keyboard, render
 from bot.channels.telegram_http import AiohttpRequest
+from bot.channels.telegram_info import TELEGRAM
 from bot.chat import ChatService
 from bot.handoff.operator import OperatorActions
 from bot.handoff.sweep import sweep
@@ -32,7 +33,7 @@ from bot.types import Inbound, Reply
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "telegram"
+CHANNEL = TELEGRAM.name
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
 COMMANDS = ("start", "help", "menu", "forget")
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
@@ -49,7 +50,7 @@ MAX_TRIES = 20  # replays of one unanswered message before it waits for a restar
 def _conversation(message: Message, user_id: int | None) -> str:
     # In a group each member has a conversation of their own with the bot.
     chat = message.chat
-    return f"tg:{chat.id}:{user_id}" if chat.type in GROUPS else f"tg:{chat.id}"
+    return TELEGRAM.conversation(f"{chat.id}:{user_id}" if chat.type in GROUPS else chat.id)
 
 
 def _addressed(message: Message, username: str) -> bool:

@@ -7,9 +7,10 @@ import html
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
+from bot.channels.telegram_info import TELEGRAM
 from bot.types import Reply
 
-LIMIT = 4096
+LIMIT = TELEGRAM.max_text
 ROW = 2
 
 

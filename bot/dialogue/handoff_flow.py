@@ -20,12 +20,6 @@ SKIP = Button(texts.HANDOFF_SKIP_BUTTON, "intake:skip")
 CANCEL = Button(texts.HANDOFF_CANCEL_BUTTON, "intake:cancel")
 
 
-def channel_of(conversation: str) -> str:
-    """The channel a conversation id belongs to (`tg:…` is Telegram, `web:…` the web chat)."""
-    prefix = conversation.split(":", 1)[0]
-    return {"tg": "telegram", "web": "web"}.get(prefix, prefix)
-
-
 def _digits(text: str) -> str:
     """A typed phone number without the spaces, dashes and brackets people put in it."""
     return re.sub(r"[\s\-()（）]", "", text)
@@ -61,6 +55,9 @@ class HandoffFlow:
 
     def __init__(self, service: HandoffService) -> None:
         self.service = service
+
+    def _channel(self, conversation: str) -> str:
+        return self.service.channels.channel_of(conversation)
 
     async def start(
         self, conversation: str, state: ConversationState, reason: str, nlu: NLUResult | None = None
@@ -162,7 +159,7 @@ class HandoffFlow:
                     Reply(texts.HANDOFF_ASK_DESCRIPTION, (SKIP, CANCEL))
                 ]
         handoff_id, reply = await self.service.open(
-            conversation, channel_of(conversation), self._request(intake)
+            conversation, self._channel(conversation), self._request(intake)
         )
         flow = _without(state.flow, "intake", "misses", "unhelpful")
         state = state.with_(handoff=handoff_id, flow=flow, district=intake.get("district"))
@@ -172,7 +169,7 @@ class HandoffFlow:
         self, conversation: str, state: ConversationState, intake: dict[str, Any], phone: str
     ) -> tuple[ConversationState, list[Reply]]:
         ticket = await self.service.callback(
-            conversation, channel_of(conversation), self._request(intake), phone
+            conversation, self._channel(conversation), self._request(intake), phone
         )
         state = state.with_(flow=_without(state.flow, "intake", "misses", "unhelpful"))
         return state, [Reply(texts.CALLBACK_SAVED.format(ticket=ticket))]

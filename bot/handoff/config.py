@@ -13,6 +13,7 @@ from bot.handoff.hours import OfficeHours
 from bot.handoff.ports import ConversationStates, Outbox
 from bot.handoff.service import HandoffConfig, HandoffService
 from bot.settings import Settings
+from bot.types import Channels
 
 
 class CannedRepliesError(ValueError):
@@ -38,6 +39,7 @@ def build_handoff(
     *,
     outbox: Outbox | None = None,
     conversations: ConversationStates | None = None,
+    channels: Channels,
     web_desk: bool = False,
 ) -> HandoffService:
     """The handoff service with the configured operators, hours and waiting rules."""
@@ -53,5 +55,5 @@ def build_handoff(
     hours = OfficeHours(settings.office_hours, settings.office_timezone)
     return HandoffService(
         config, sessions, clock or SystemClock(), hours,
-        outbox=outbox, conversations=conversations, web_desk=web_desk,
+        outbox=outbox, conversations=conversations, channels=channels, web_desk=web_desk,
     )  # fmt: skip

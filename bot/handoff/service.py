@@ -22,7 +22,7 @@ from bot.serial import KeyedLock
 from bot.storage import handoffs as repo
 from bot.storage import messages as messages_repo
 from bot.storage.models import Handoff
-from bot.types import Button, Inbound, Reply, Topic
+from bot.types import Button, Channels, Inbound, Reply, Topic
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,8 @@ class HandoffService:
     """The one place handoff rules live; Telegram group and web console both call it.
 
     Its collaborators come in at construction: `outbox` reaches citizens outside a turn,
-    `conversations` owns their states (shared with the dialogue core). Only the Telegram
+    `conversations` owns their states (shared with the dialogue core), `channels` names
+    the channel of a conversation (without it a channel is its id's prefix). Only the Telegram
     desk comes later, through `attach_desk`: it needs the Bot API logged in.
     """
 
@@ -81,6 +82,7 @@ class HandoffService:
         *,
         outbox: Outbox | None = None,
         conversations: ConversationStates | None = None,
+        channels: Channels | None = None,
         web_desk: bool = False,
     ) -> None:
         self.config = config
@@ -89,6 +91,7 @@ class HandoffService:
         self.hours = hours
         self.outbox = outbox
         self.conversations = conversations
+        self.channels = channels if channels is not None else Channels()
         self.web_desk = web_desk  # operators also answer from the web console
         self._desk: Desk | None = None
         self._ticket_lock = asyncio.Lock()
@@ -362,7 +365,7 @@ class HandoffService:
             "intent": row.intent or "",
             "district": row.district or "未说明",
             "reason": staff.REASONS.get(row.reason, row.reason),
-            "channel": {"telegram": "Telegram", "web": "网页"}.get(row.channel, row.channel),
+            "channel": self.channels.label(row.channel),
             "description": mask(row.description or ""),
             "entities": mask(entities),
         }

@@ -17,8 +17,8 @@ _SPREAD = {
 _RATE = {"type": ["number", "null"], "description": "0 to 1; null when the base is zero."}
 
 
-def document() -> dict[str, Any]:
-    """The OpenAPI 3.1 description of `/api/v1/stats`."""
+def document(channels: tuple[str, ...]) -> dict[str, Any]:
+    """The OpenAPI 3.1 description of `/api/v1/stats`, for the channels the bot has."""
     figures = {
         "type": "object",
         "properties": {
@@ -156,7 +156,7 @@ def document() -> dict[str, Any]:
                         {
                             "name": "channel",
                             "in": "query",
-                            "schema": {"type": "string", "enum": ["telegram", "web"]},
+                            "schema": {"type": "string", "enum": list(channels)},
                         },
                         {"name": "district", "in": "query", "schema": {"type": "string"}},
                     ],

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from bot import texts
+from bot.channels.web import WEB
 from bot.chat import ChatService
 from bot.types import Inbound, Kind, Outcome, Reply, reply_to_json
 from bot.web import console, proxy
@@ -29,13 +30,13 @@ log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
 MAX_BODY = 64 * 1024
-MAX_TEXT = 10_000
+MAX_TEXT = WEB.max_text
 COOKIE = "hotline_chat"
 COOKIE_AGE = 30 * 86400
 # Where the page sends its session when the cookie does not come back (a frame on a
 # bureau's site may not keep cookies). Never the URL: URLs end up in access logs.
 SESSION_HEADER = "X-Chat-Session"
-CHANNEL = "web"
+CHANNEL = WEB.name
 CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,31}")  # with the session, fits the 64-char id
 COMMANDS = ("start", "help", "menu", "forget")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -133,7 +134,7 @@ def to_inbound(session: str, body: Any) -> Inbound:
         value = command if command in COMMANDS else "help"
     key = conversation_key(session)
     external = f"{key}:{client_id}" if client_id else None
-    return Inbound(f"web:{key}", CHANNEL, external, kind, value)
+    return Inbound(WEB.conversation(key), CHANNEL, external, kind, value)
 
 
 def _outcome_json(outcome: Outcome, in_reply_to: Any = None) -> dict[str, Any]:
@@ -148,7 +149,7 @@ def _outcome_json(outcome: Outcome, in_reply_to: Any = None) -> dict[str, Any]:
 
 
 def _conversation(session: str) -> str:
-    return f"web:{conversation_key(session)}"
+    return WEB.conversation(conversation_key(session))
 
 
 async def _history(chat: ChatService, session: str) -> list[dict[str, Any]]:

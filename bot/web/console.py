@@ -11,6 +11,7 @@ from aiohttp import web
 
 from bot.accounts import store
 from bot.accounts.store import AccountError, Role
+from bot.channels.registry import CHANNELS
 from bot.stats.figures import Figures, Filters
 from bot.stats.period import Period, PeriodError, parse_period
 from bot.stats.report import minutes, pct
@@ -75,8 +76,8 @@ async def _figures(request: web.Request) -> tuple[Period, Filters, dict[str, Any
     spec = request.query.get("custom", "").strip() or request.query.get("period", "7d")
     period = parse_period(spec, services.handoff.clock.now(), services.handoff.hours.zone)
     channel = request.query.get("channel") or None
-    if channel not in (None, "telegram", "web"):
-        raise PeriodError("渠道只能是 telegram 或 web")
+    if channel is not None and channel not in CHANNELS.names():
+        raise PeriodError(f"渠道只能是 {' 或 '.join(CHANNELS.names())}")
     district = (request.query.get("district") or "").strip()[:32] or None
     filters = Filters(channel, district)
     figures = await Figures(services.reader, services.handoff.hours).compute(period, filters)
@@ -89,6 +90,7 @@ async def dashboard(request: web.Request) -> web.Response:
     values: dict[str, Any] = {
         "periods": PERIODS, "period": request.query.get("period", "7d"),
         "custom": request.query.get("custom", ""), "channel": request.query.get("channel", ""),
+        "channels": CHANNELS.labels(),
         "district": request.query.get("district", ""), "pct": pct, "minutes": minutes,
         "table_order": TABLE_ORDER, "query": urlencode(dict(request.query)),
     }  # fmt: skip

@@ -16,6 +16,7 @@ from aiohttp import WSCloseCode, web
 
 from bot.accounts import store
 from bot.accounts.store import Role, Staff
+from bot.channels.registry import CHANNELS
 from bot.handoff import staff_texts as staff_text
 from bot.handoff.operator import WEB_PREFIX, OperatorActions, Result
 from bot.handoff.service import HandoffService
@@ -36,7 +37,6 @@ _ID = re.compile(r"[0-9]{1,9}")  # ASCII digits only, and within an INTEGER colu
 NONCE = re.compile(r"[A-Za-z0-9_-]{8,40}")
 STATUS_NAMES = {repo.QUEUED: "排队中", repo.CLAIMED: "处理中", repo.CLOSED: "已结束",
                 repo.CALLBACK: "待回电"}  # fmt: skip
-CHANNEL_NAMES = {"telegram": "Telegram", "web": "网页"}
 
 DESK_SOCKETS: web.AppKey[weakref.WeakSet[web.WebSocketResponse]] = web.AppKey("desk_sockets")
 LOOKS: web.AppKey[dict[tuple[int, int], float]] = web.AppKey("transcript_looks")
@@ -60,7 +60,7 @@ def _queue_rows(rows: list[Handoff], zone: dt.tzinfo) -> list[dict[str, Any]]:
     return [
         {"id": r.id, "ticket": r.ticket, "status": r.status, "status_name": STATUS_NAMES[r.status],
          "urgent": r.urgent, "district": r.district, "service": service_name(r.topic),
-         "channel": CHANNEL_NAMES.get(r.channel, r.channel), "operator_label": r.operator_label,
+         "channel": CHANNELS.label(r.channel), "operator_label": r.operator_label,
          "requested_local": _local(zone, r.requested_at)}
         for r in rows
     ]  # fmt: skip
@@ -131,7 +131,7 @@ def _view(row: Handoff, member: Staff, zone: dt.tzinfo) -> dict[str, Any]:
         "state": state, "urgent": row.urgent, "service": service_name(row.topic),
         "intent": row.intent or "", "district": row.district or "未说明",
         "reason": staff_text.REASONS.get(row.reason, row.reason),
-        "channel": CHANNEL_NAMES.get(row.channel, row.channel),
+        "channel": CHANNELS.label(row.channel),
         "description": row.description if row.status in repo.OPEN else mask(row.description or ""),
         "operator_label": row.operator_label or "",
         "requested_local": _local(zone, row.requested_at),

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from bot.channels.registry import CHANNELS
 from bot.stats.figures import Figures, Filters
 from bot.stats.openapi import document
 from bot.stats.period import PeriodError, parse_period
@@ -15,7 +16,6 @@ from bot.stats.period import PeriodError, parse_period
 if TYPE_CHECKING:
     from bot.services import Services
 
-CHANNELS = ("telegram", "web")
 MAX_DISTRICT = 32
 
 SERVICES_KEY: web.AppKey[Services] = web.AppKey("stats_services")
@@ -40,8 +40,8 @@ async def stats(request: web.Request) -> web.Response:
     services = request.app[SERVICES_KEY]
     channel = request.query.get("channel") or None
     district = request.query.get("district") or None
-    if channel is not None and channel not in CHANNELS:
-        raise web.HTTPBadRequest(text=f"channel must be one of {', '.join(CHANNELS)}")
+    if channel is not None and channel not in CHANNELS.names():
+        raise web.HTTPBadRequest(text=f"channel must be one of {', '.join(CHANNELS.names())}")
     if district is not None and len(district) > MAX_DISTRICT:
         raise web.HTTPBadRequest(text=f"district: at most {MAX_DISTRICT} characters")
     try:
@@ -60,7 +60,7 @@ async def stats(request: web.Request) -> web.Response:
 
 async def openapi(request: web.Request) -> web.Response:
     """The OpenAPI document (public: it describes, it does not reveal)."""
-    return web.json_response(document())
+    return web.json_response(document(CHANNELS.names()))
 
 
 def _dumps(value: object) -> str:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from actions.reply import Responder
 from bot import texts
+from bot.channels.registry import CHANNELS
 from bot.channels.telegram import TelegramChannel
 from bot.chat import ChatService
 from bot.dialogue.core import DialogueCore
@@ -71,7 +72,9 @@ async def running(fake, engine, answerer, clock, **changes):
     settings = settings_for(fake, **changes)
     sessions = sessionmaker(engine)
     outbox, conversations = Outbox(sessions), Conversations(DbStateStore(sessions))
-    handoff = build_handoff(settings, sessions, clock, outbox=outbox, conversations=conversations)
+    handoff = build_handoff(
+        settings, sessions, clock, outbox=outbox, conversations=conversations, channels=CHANNELS
+    )
     core = DialogueCore(TableNLU(TABLE), Responder(answerer), conversations, handoff)
     chat = ChatService(core, sessions, outbox, handoff)
     channel = TelegramChannel(settings, chat)
@@ -125,6 +128,7 @@ async def test_full_handoff_with_relay_close_rating_and_bot_again(fake, bot, eng
     [created] = fake.calls("createForumTopic")
     assert created.params["name"] == "2026-000001 行政复议 惠山"
     assert "复议要钱吗" in summary.text and "惠山" in summary.text
+    assert "渠道：Telegram" in summary.text  # the registry's label, not the stored name
     assert [b["text"] for b in summary.params["reply_markup"]["inline_keyboard"][0]] == [
         "接单", "转回机器人", "结束",
     ]  # fmt: skip
@@ -161,6 +165,7 @@ async def test_full_handoff_with_relay_close_rating_and_bot_again(fake, bot, eng
     )
     [handoff] = await rows(engine, Handoff)
     assert (handoff.status, handoff.rating, handoff.close_code) == ("closed", 4, "resolved")
+    assert handoff.channel == "telegram"
     assert handoff.claimed_by == str(ALICE) and handoff.first_reply_at is not None
 
     before = len(fake.messages_to(CITIZEN))
