@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from types import SimpleNamespace
+from typing import Any
 
 import aiohttp
 import httpx
@@ -27,6 +27,7 @@ from bot.handoff.service import HandoffConfig, HandoffService
 from bot.storage.db import make_engine, migrate, sessionmaker
 from bot.web.app import MAX_BODY, create_app
 from tests.bot.channels.test_telegram import running
+from tests.bot.web.threaded import served
 from tests.fakes.telegram_api import FakeTelegram
 
 BUDGET = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -68,11 +69,9 @@ UPDATE_LIKE = st.fixed_dictionaries(
 @pytest.fixture(scope="module")
 def server(answerer, tmp_path_factory) -> Iterator[SimpleNamespace]:
     """The whole web app with Telegram's webhook, served from a thread with its own loop."""
-    loop = asyncio.new_event_loop()
-    ready: dict[str, object] = {}
-    stop = asyncio.Event()
 
-    async def serve() -> None:
+    @contextlib.asynccontextmanager
+    async def app() -> AsyncIterator[tuple[web.Application, dict[str, Any]]]:
         engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'bot.db'}")
         await migrate(engine)
         async with (
@@ -89,27 +88,20 @@ def server(answerer, tmp_path_factory) -> Iterator[SimpleNamespace]:
             services = SimpleNamespace(chat=channel.chat, handoff=handoff, sessions=sessions,
                                        reader=sessions,
                                        settings=token)  # fmt: skip
-            runner = web.AppRunner(create_app(services, channel))
-            await runner.setup()
-            await web.TCPSite(runner, "127.0.0.1", 0).start()
-            host, port = runner.addresses[0][:2]
-            ready.update(url=f"http://{host}:{port}", secret=channel.secret,
-                         hook=channel.webhook_path)  # fmt: skip
-            await stop.wait()
-            await runner.cleanup()
+            yield (
+                create_app(services, channel),
+                {
+                    "secret": channel.secret,
+                    "hook": channel.webhook_path,
+                },
+            )
         await engine.dispose()
 
-    thread = threading.Thread(target=loop.run_until_complete, args=(serve(),), daemon=True)
-    thread.start()
-    for _ in range(200):
-        if ready:
-            break
-        threading.Event().wait(0.05)
-    assert ready, "the app did not start"
-    with httpx.Client(base_url=str(ready["url"]), timeout=30) as client:
+    with (
+        served(app) as ready,
+        httpx.Client(base_url=str(ready["url"]), timeout=30) as client,
+    ):
         yield SimpleNamespace(client=client, **ready)
-    loop.call_soon_threadsafe(stop.set)
-    thread.join(timeout=30)
 
 
 def alive(server) -> None:

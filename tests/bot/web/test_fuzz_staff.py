@@ -6,11 +6,11 @@ periods, file names and forms, which is where a 500 would hide.
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import re
-import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from types import SimpleNamespace
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -29,6 +29,7 @@ from bot.storage.db import make_engine, migrate, sessionmaker
 from bot.storage.models import Conversation, Handoff
 from bot.web.app import create_app
 from bot.web.staff import LOGIN_COOKIE
+from tests.bot.web.threaded import served
 
 BUDGET = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 PASSWORD = "correct horse battery"  # noqa: S105 (a test password)
@@ -41,11 +42,9 @@ ACTIONS = st.sampled_from(["claim", "say", "canned", "note", "bot", "close", "re
 @pytest.fixture(scope="module")
 def console(tmp_path_factory) -> Iterator[SimpleNamespace]:
     """The web app with one account per role, served from a thread with its own loop."""
-    loop = asyncio.new_event_loop()
-    ready: dict[str, str] = {}
-    stop = asyncio.Event()
 
-    async def serve() -> None:
+    @contextlib.asynccontextmanager
+    async def app() -> AsyncIterator[tuple[web.Application, dict[str, Any]]]:
         engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('staff') / 'bot.db'}")
         await migrate(engine)
         sessions = sessionmaker(engine)
@@ -67,28 +66,14 @@ def console(tmp_path_factory) -> Iterator[SimpleNamespace]:
             sessions=sessions,
             reader=sessions,
         )
-        runner = web.AppRunner(create_app(services))
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        host, port = runner.addresses[0][:2]
-        ready["url"] = f"http://{host}:{port}"
-        await stop.wait()
-        await runner.cleanup()
+        yield create_app(services), {}
         await engine.dispose()
 
-    thread = threading.Thread(target=loop.run_until_complete, args=(serve(),), daemon=True)
-    thread.start()
-    for _ in range(200):
-        if ready:
-            break
-        threading.Event().wait(0.05)
-    assert ready, "the app did not start"
-    clients = {role.value: _signed_in(ready["url"], role.value) for role in Role}
-    yield SimpleNamespace(**clients)
-    for client in clients.values():
-        client.close()
-    loop.call_soon_threadsafe(stop.set)
-    thread.join(timeout=30)
+    with served(app) as ready:
+        clients = {role.value: _signed_in(ready["url"], role.value) for role in Role}
+        yield SimpleNamespace(**clients)
+        for client in clients.values():
+            client.close()
 
 
 def _signed_in(url: str, name: str) -> httpx.Client:
