@@ -79,34 +79,34 @@ def clock():
     return FakeClock(china(2026, 11, 23, 10))
 
 
+def wire(engine, answerer, clock, config, staffed=True):
+    """Chat, handoff service and sessions of one deployment; `staffed`: with the recording desk."""
+    sessions = sessionmaker(engine)
+    conversations = Conversations(DbStateStore(sessions))
+    outbox = Outbox() if staffed else None
+    service = HandoffService(
+        config, sessions, clock, OfficeHours(), outbox=outbox, conversations=conversations
+    )
+    if staffed:
+        service.attach_desk(Desk())
+    core = DialogueCore(NLU(), Responder(answerer), conversations, service)
+    chat = ChatService(core, sessions, handoff=service if staffed else None)
+    return chat, service, sessions
+
+
 @pytest.fixture
 def parts(engine, answerer, clock):
-    sessions = sessionmaker(engine)
     config = HandoffConfig(operators={ALICE: "0231"}, canned={"wait": "请稍等。"})
-    conversations = Conversations(DbStateStore(sessions))
-    service = HandoffService(
-        config, sessions, clock, OfficeHours(), outbox=Outbox(), conversations=conversations
-    )
-    service.attach_desk(Desk())
-    core = DialogueCore(NLU(), Responder(answerer), conversations, service)
-    chat = ChatService(core, sessions, handoff=service)
-    return chat, service, sessions
+    return wire(engine, answerer, clock, config)
 
 
 @pytest.fixture
 def unstaffed(engine, answerer, clock):
     """A deployment without operators: a citizen asking for a person gets a callback."""
-    sessions = sessionmaker(engine)
-    conversations = Conversations(DbStateStore(sessions))
-    service = HandoffService(
-        HandoffConfig(callback_desk=True),
-        sessions,
-        clock,
-        OfficeHours(),
-        conversations=conversations,
+    chat, _service, sessions = wire(
+        engine, answerer, clock, HandoffConfig(callback_desk=True), staffed=False
     )
-    core = DialogueCore(NLU(), Responder(answerer), conversations, service)
-    return ChatService(core, sessions), sessions
+    return chat, sessions
 
 
 counter = iter(range(10_000))
@@ -247,15 +247,8 @@ async def test_duplicate_operator_update_acts_once(parts):
 
 
 async def test_reassign_to_a_named_operator_and_back_to_the_queue(engine, answerer, clock):
-    sessions = sessionmaker(engine)
     config = HandoffConfig(operators={ALICE: "0231", "7002": "0415"})
-    conversations = Conversations(DbStateStore(sessions))
-    service = HandoffService(
-        config, sessions, clock, OfficeHours(), outbox=Outbox(), conversations=conversations
-    )
-    service.attach_desk(Desk())
-    core = DialogueCore(NLU(), Responder(answerer), conversations, service)
-    chat = ChatService(core, sessions, handoff=service)
+    chat, service, sessions = wire(engine, answerer, clock, config)
     await say(chat, "惠山")
     await say(chat, "我要找人工")
     await say(chat, "我的事")
@@ -290,20 +283,8 @@ async def test_operator_silence_is_flagged_and_citizen_silence_closes(parts, clo
     assert replies
 
 
-async def test_without_an_operators_group_a_callback_is_stored_with_consent(
-    engine, answerer, clock
-):
-    sessions = sessionmaker(engine)
-    conversations = Conversations(DbStateStore(sessions))
-    service = HandoffService(
-        HandoffConfig(callback_desk=True),
-        sessions,
-        clock,
-        OfficeHours(),
-        conversations=conversations,
-    )
-    core = DialogueCore(NLU(), Responder(answerer), conversations, service)
-    chat = ChatService(core, sessions)
+async def test_without_an_operators_group_a_callback_is_stored_with_consent(unstaffed):
+    chat, sessions = unstaffed
     [ask] = await say(chat, "我要找人工")
     assert ask.text == texts.CALLBACK_ASK_CONSENT
     [ask] = await say(chat, "callback:yes", kind="button")
@@ -317,13 +298,7 @@ async def test_without_an_operators_group_a_callback_is_stored_with_consent(
 
 
 async def test_without_operators_or_a_callback_desk_nothing_is_promised(engine, answerer, clock):
-    sessions = sessionmaker(engine)
-    conversations = Conversations(DbStateStore(sessions))
-    service = HandoffService(
-        HandoffConfig(), sessions, clock, OfficeHours(), conversations=conversations
-    )
-    core = DialogueCore(NLU(), Responder(answerer), conversations, service)
-    chat = ChatService(core, sessions)
+    chat, _service, sessions = wire(engine, answerer, clock, HandoffConfig(), staffed=False)
     [said] = await say(chat, "我要找人工")
     assert said.text == texts.NO_HUMAN_HERE
     assert "回电" in said.text and "12348" in said.text and not said.buttons
@@ -370,18 +345,8 @@ async def test_after_an_emergency_typed_text_still_shows_110(unstaffed):
     assert all("110" not in r.text for r in calm)
 
 
-async def test_declining_the_callback_stores_nothing(engine, answerer, clock):
-    sessions = sessionmaker(engine)
-    conversations = Conversations(DbStateStore(sessions))
-    service = HandoffService(
-        HandoffConfig(callback_desk=True),
-        sessions,
-        clock,
-        OfficeHours(),
-        conversations=conversations,
-    )
-    core = DialogueCore(NLU(), Responder(answerer), conversations, service)
-    chat = ChatService(core, sessions)
+async def test_declining_the_callback_stores_nothing(unstaffed):
+    chat, sessions = unstaffed
     await say(chat, "我要找人工")
     [declined] = await say(chat, "callback:no", kind="button")
     assert "12348" in declined.text
@@ -410,20 +375,8 @@ async def test_rating_once_then_comment(parts):
 
 
 async def test_concurrent_claims_exactly_one_wins(engine, answerer, clock):
-    sessions = sessionmaker(engine)
     operators = {str(7000 + n): f"{n:04d}" for n in range(6)}
-    conversations = Conversations(DbStateStore(sessions))
-    service = HandoffService(
-        HandoffConfig(operators=operators),
-        sessions,
-        clock,
-        OfficeHours(),
-        outbox=Outbox(),
-        conversations=conversations,
-    )
-    service.attach_desk(Desk())
-    core = DialogueCore(NLU(), Responder(answerer), conversations, service)
-    chat = ChatService(core, sessions)
+    chat, service, sessions = wire(engine, answerer, clock, HandoffConfig(operators=operators))
     await say(chat, "惠山")
     await say(chat, "我要找人工")
     await say(chat, "我的事")
